@@ -1,0 +1,190 @@
+//! The three renderings of diagnostics: graphical (miette, with colour), plain
+//! (the same layout without colour) and JSON lines.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{FileId, SourceMap};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use serde::Serialize;
+use std::fmt;
+
+/// How to print diagnostics for people.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// miette's graphical report with colours, for a terminal.
+    Colored,
+    /// The same report without colours (`NO_COLOR`, or output that is not a terminal).
+    Plain,
+}
+
+/// One miette report: the labels of one file, with the labels of other files as
+/// related reports (a duplicate defined in an imported file, say).
+#[derive(Debug)]
+struct Report {
+    header: String,
+    message: String,
+    severity: miette::Severity,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    help: Option<String>,
+    related: Vec<Report>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        (!self.header.is_empty()).then(|| Box::new(&self.header) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = _>>)
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        (!self.related.is_empty())
+            .then(|| Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as Box<dyn Iterator<Item = _>>)
+    }
+}
+
+fn miette_severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Note => miette::Severity::Advice,
+    }
+}
+
+fn report(d: &Diagnostic, sources: &SourceMap) -> Report {
+    // Group labels by file, the primary label's file first.
+    let mut files: Vec<FileId> = Vec::new();
+    for l in &d.labels {
+        if !files.contains(&l.loc.file) {
+            files.push(l.loc.file);
+        }
+    }
+    let labels_of = |file: FileId| -> Vec<LabeledSpan> {
+        let text_len = sources.get(file).text.len();
+        d.labels
+            .iter()
+            .filter(|l| l.loc.file == file)
+            .map(|l| {
+                let start = l.loc.span.start.min(text_len);
+                let len = l.loc.span.len().min(text_len - start);
+                let msg = (!l.message.is_empty()).then(|| l.message.clone());
+                if l.primary {
+                    LabeledSpan::new_primary_with_span(msg, (start, len))
+                } else {
+                    LabeledSpan::new_with_span(msg, (start, len))
+                }
+            })
+            .collect()
+    };
+    let named = |file: FileId| {
+        let s = sources.get(file);
+        NamedSource::new(s.name.clone(), s.text.clone())
+    };
+    let mut related = Vec::new();
+    for &file in files.iter().skip(1) {
+        related.push(Report {
+            header: String::new(),
+            message: format!("in {}", sources.get(file).name),
+            severity: miette::Severity::Advice,
+            source: Some(named(file)),
+            labels: labels_of(file),
+            help: None,
+            related: vec![],
+        });
+    }
+    Report {
+        header: format!("{}[{}]", d.severity.as_str(), d.code),
+        message: d.message.clone(),
+        severity: miette_severity(d.severity),
+        source: files.first().map(|&f| named(f)),
+        labels: files.first().map(|&f| labels_of(f)).unwrap_or_default(),
+        help: d.help.clone(),
+        related,
+    }
+}
+
+/// Renders one diagnostic for people.
+pub fn human(d: &Diagnostic, sources: &SourceMap, style: Style) -> String {
+    let theme = match style {
+        Style::Colored => GraphicalTheme::unicode(),
+        Style::Plain => GraphicalTheme::unicode_nocolor(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+        .with_context_lines(1);
+    let mut out = String::new();
+    // Rendering into a String cannot fail.
+    let _ = handler.render_report(&mut out, &report(d, sources));
+    out
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    /// In characters.
+    length: usize,
+    message: &'a str,
+    primary: bool,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: &'a str,
+    code: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    labels: Vec<JsonLabel<'a>>,
+}
+
+/// One diagnostic as one line of JSON (`--message-format json`). Lines and columns
+/// are 1-based; columns and lengths count characters.
+pub fn json(d: &Diagnostic, sources: &SourceMap) -> String {
+    let labels = d
+        .labels
+        .iter()
+        .map(|l| {
+            let s = sources.get(l.loc.file);
+            let (line, column) = s.line_column(l.loc.span.start);
+            let (end_line, end_column) = s.line_column(l.loc.span.end);
+            JsonLabel {
+                file: &s.name,
+                line,
+                column,
+                end_line,
+                end_column,
+                length: s.slice(l.loc.span).chars().count(),
+                message: &l.message,
+                primary: l.primary,
+            }
+        })
+        .collect();
+    let j = JsonDiagnostic {
+        severity: d.severity.as_str(),
+        code: d.code,
+        message: &d.message,
+        help: d.help.as_deref(),
+        labels,
+    };
+    serde_json::to_string(&j).expect("diagnostics serialize")
+}
