@@ -121,11 +121,6 @@ impl Diagnostic {
     }
 }
 
-/// A diagnostic with no place in a source (a missing file given on the command line).
-pub fn without_location(d: Diagnostic) -> Diagnostic {
-    d
-}
-
 /// Shorthand for a location.
 pub fn loc(file: FileId, span: Span) -> Loc {
     Loc::new(file, span)

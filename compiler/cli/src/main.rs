@@ -1,1 +1,164 @@
-fn main() {}
+//! `tune`: check studies, explain diagnostics, list what the stdlib knows.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tune_check::render::{self, Style};
+use tune_check::{codes, Checked, Severity};
+
+#[derive(Parser)]
+#[command(name = "tune", version, about = "Tuning studies for LLM inference engines")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check .tune files and print their diagnostics.
+    Check {
+        /// The files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
+        /// Treat a class of diagnostics as errors (`warnings`).
+        #[arg(long, value_enum)]
+        deny: Vec<Deny>,
+    },
+    /// Print the long explanation of a diagnostic code.
+    Explain {
+        /// A code such as E0201.
+        #[arg(required_unless_present = "all")]
+        code: Option<String>,
+        /// Print every code as Markdown (this is docs/diagnostics.md).
+        #[arg(long, conflicts_with = "code")]
+        all: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum MessageFormat {
+    /// Graphical reports; colour only on a terminal without NO_COLOR.
+    Human,
+    /// One JSON object per diagnostic, one per line.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { files, message_format, deny } => check(&files, message_format, !deny.is_empty()),
+        Command::Explain { code, all } => explain(code.as_deref(), all),
+    }
+}
+
+fn style() -> Style {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if !no_color && std::io::stdout().is_terminal() && std::io::stderr().is_terminal() {
+        Style::Colored
+    } else {
+        Style::Plain
+    }
+}
+
+fn check(files: &[PathBuf], format: MessageFormat, deny_warnings: bool) -> ExitCode {
+    let style = style();
+    let mut errors = 0;
+    let mut warnings = 0;
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    for path in files {
+        let mut checked: Checked = tune_check::check_path(path);
+        if deny_warnings {
+            checked.deny_warnings();
+        }
+        errors += checked.count(Severity::Error);
+        warnings += checked.count(Severity::Warning);
+        for d in &checked.diagnostics {
+            match format {
+                MessageFormat::Json => {
+                    let _ = writeln!(stdout.lock(), "{}", json_line(d, &checked));
+                }
+                MessageFormat::Human => {
+                    let text = if d.labels.is_empty() {
+                        format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message)
+                    } else {
+                        render::human(d, &checked.sources, style)
+                    };
+                    let _ = writeln!(stderr.lock(), "{text}");
+                }
+            }
+        }
+    }
+    if format == MessageFormat::Human {
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        let what = if files.len() == 1 { files[0].display().to_string() } else { plural(files.len(), "file") };
+        let summary = if errors > 0 {
+            format!("error: {what} has {} and {}", plural(errors, "error"), plural(warnings, "warning"))
+        } else if warnings > 0 {
+            format!("checked {what}: no errors, {}", plural(warnings, "warning"))
+        } else {
+            format!("checked {what}: no errors")
+        };
+        let _ = writeln!(stderr.lock(), "{summary}");
+    }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn json_line(d: &tune_check::Diagnostic, checked: &Checked) -> String {
+    if d.labels.is_empty() {
+        // A diagnostic about a whole file (one that cannot be read).
+        return serde_json_line(d);
+    }
+    render::json(d, &checked.sources)
+}
+
+fn serde_json_line(d: &tune_check::Diagnostic) -> String {
+    let empty = tune_check::SourceMap::default();
+    render::json(d, &empty)
+}
+
+fn explain(code: Option<&str>, all: bool) -> ExitCode {
+    if all {
+        print!("{}", codes::markdown_reference());
+        return ExitCode::SUCCESS;
+    }
+    let code = code.unwrap_or_default();
+    match codes::lookup(code) {
+        Some(info) => {
+            println!("{} ({}): {}\n", info.code, info.severity.as_str(), info.title);
+            print!("{}", info.explanation);
+            ExitCode::SUCCESS
+        }
+        None => {
+            let known: Vec<&str> = codes::CODES.iter().map(|c| c.code).collect();
+            let hint = match tune_syntax_suggest(code, &known) {
+                Some(s) => format!(" (did you mean {s}?)"),
+                None => String::new(),
+            };
+            eprintln!("error: no diagnostic has the code `{code}`{hint}; `tune explain --all` lists them all");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn tune_syntax_suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    let upper = word.to_ascii_uppercase();
+    known.iter().copied().find(|k| strsim_close(k, &upper))
+}
+
+fn strsim_close(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() == 1
+}
