@@ -102,7 +102,8 @@ fn check(files: &[PathBuf], format: MessageFormat, deny_warnings: bool) -> ExitC
         let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
         let what = if files.len() == 1 { files[0].display().to_string() } else { plural(files.len(), "file") };
         let summary = if errors > 0 {
-            format!("error: {what} has {} and {}", plural(errors, "error"), plural(warnings, "warning"))
+            let verb = if files.len() == 1 { "has" } else { "have" };
+            format!("error: {what} {verb} {} and {}", plural(errors, "error"), plural(warnings, "warning"))
         } else if warnings > 0 {
             format!("checked {what}: no errors, {}", plural(warnings, "warning"))
         } else {
@@ -118,16 +119,8 @@ fn check(files: &[PathBuf], format: MessageFormat, deny_warnings: bool) -> ExitC
 }
 
 fn json_line(d: &tune_check::Diagnostic, checked: &Checked) -> String {
-    if d.labels.is_empty() {
-        // A diagnostic about a whole file (one that cannot be read).
-        return serde_json_line(d);
-    }
+    // A diagnostic about a whole file (one that cannot be read) has no labels.
     render::json(d, &checked.sources)
-}
-
-fn serde_json_line(d: &tune_check::Diagnostic) -> String {
-    let empty = tune_check::SourceMap::default();
-    render::json(d, &empty)
 }
 
 fn explain(code: Option<&str>, all: bool) -> ExitCode {
@@ -155,10 +148,5 @@ fn explain(code: Option<&str>, all: bool) -> ExitCode {
 }
 
 fn tune_syntax_suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    let upper = word.to_ascii_uppercase();
-    known.iter().copied().find(|k| strsim_close(k, &upper))
-}
-
-fn strsim_close(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() == 1
+    tune_syntax::suggest::did_you_mean(&word.to_ascii_uppercase(), known.iter().copied())
 }
