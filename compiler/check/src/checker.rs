@@ -214,11 +214,31 @@ impl<'a> Checker<'a> {
                     let module_scope = self.module(target);
                     let imported = self.scopes[module_scope].clone();
                     let own = |d: &Def| d.file == target;
-                    for d in imported.lets.values().filter(|d| own(d)) {
-                        self.scopes[scope].lets.entry(d.name.node.clone()).or_insert_with(|| d.clone());
-                    }
-                    for d in imported.presets.values().filter(|d| own(d)) {
-                        self.scopes[scope].presets.entry(d.name.node.clone()).or_insert_with(|| d.clone());
+                    for (is_let, table) in [(true, &imported.lets), (false, &imported.presets)] {
+                        let mut defs: Vec<&Def> = table.values().filter(|d| own(d)).collect();
+                        defs.sort_by_key(|d| d.name.span.start);
+                        for d in defs {
+                            let existing = if is_let { &self.scopes[scope].lets } else { &self.scopes[scope].presets }
+                                .get(&d.name.node)
+                                .cloned();
+                            match existing {
+                                // Two imports define one name: which one is meant is ambiguous.
+                                Some(prev) if prev.file != d.file && !self.is_root_file(prev.file) => {
+                                    let kind = if is_let { "let" } else { "preset" };
+                                    let d2 = Diagnostic::error("E0214", format!("`{kind} {}` is defined by two imported files", d.name.node))
+                                        .primary(Loc::new(file, path.span), "this import defines it again")
+                                        .secondary(Loc::new(prev.file, prev.name.span), "one definition")
+                                        .secondary(Loc::new(d.file, d.name.span), "another definition")
+                                        .help("rename one of them, or import only one of the files");
+                                    self.emit(d2);
+                                }
+                                Some(_) => {}
+                                None => {
+                                    let mine = if is_let { &mut self.scopes[scope].lets } else { &mut self.scopes[scope].presets };
+                                    mine.insert(d.name.node.clone(), d.clone());
+                                }
+                            }
+                        }
                     }
                 }
             }
@@ -731,7 +751,13 @@ impl<'a> Checker<'a> {
             StatementKind::Deploy { target, body } => {
                 if let Some(deploy) = self.deploy(target, body.as_ref(), cx, stmt_loc) {
                     if let Some(prev) = study.deploys.iter().find(|d| d.target.value == deploy.target.value) {
-                        if !(self.cells && prev.loc.file != cx.file) {
+                        if self.cells && prev.loc.file != cx.file {
+                            self.emit(
+                                Diagnostic::note("N0103", format!("this `deploy {}` replaces the one of an earlier cell", deploy.target.value))
+                                    .primary(deploy.target.loc, "used from now on")
+                                    .secondary(prev.target.loc, "replaced"),
+                            );
+                        } else {
                             self.emit(
                                 Diagnostic::error("E0214", format!("`deploy {}` is listed twice", deploy.target.value))
                                     .primary(deploy.target.loc, "listed again here")
@@ -1159,7 +1185,10 @@ impl<'a> Checker<'a> {
         let (expr, rcx) = self.resolve(&entry.value, cx)?;
         let points = match &expr.node {
             // `quant { gemm = [..], kv-cache = [..] }` as a block: the product of its fields.
-            ExprKind::Record(record) if !entry.eq => self.quant_product(record, rcx),
+            // `quant { f = [..] }`, `quant = { f = [..] }` and `quant = quant { .. }`: the
+            // product of the fields (a record of single values is one point).
+            ExprKind::Record(record) => self.quant_product(record, rcx),
+            ExprKind::Typed { name, record } if name.node == "quant" => self.quant_product(record, rcx),
             ExprKind::List(items) => {
                 if items.is_empty() {
                     self.emit(
@@ -1777,6 +1806,38 @@ impl<'a> Checker<'a> {
     // ----- whole-study interactions ---------------------------------------------------
 
     fn study_checks(&mut self, study: &Study) {
+        // A flag set in two `args` blocks of the same engine (or two unnamed blocks).
+        let mut flags_seen: HashMap<(Option<String>, String), Loc> = HashMap::new();
+        for block in &study.args {
+            let engine = block.engine.as_ref().map(|e| e.value.clone());
+            for flag in &block.flags {
+                let key = (engine.clone(), flag.name.value.clone());
+                match flags_seen.get(&key) {
+                    Some(first) if first.file == flag.name.loc.file || !self.cells => {
+                        if first.span != flag.name.loc.span || first.file != flag.name.loc.file {
+                            let scope = engine.as_deref().map(|e| format!("`args {e}`")).unwrap_or_else(|| "`args`".into());
+                            self.emit(
+                                Diagnostic::error("E0214", format!("the flag `{}` is set twice in {scope} blocks", flag.name.value))
+                                    .primary(flag.name.loc, "set again here")
+                                    .secondary(*first, "first set here")
+                                    .help("a list value sweeps a flag: `flag = [a, b]`"),
+                            );
+                        }
+                    }
+                    Some(first) => {
+                        self.emit(
+                            Diagnostic::note("N0103", format!("`{}` replaces the value set in an earlier cell", flag.name.value))
+                                .primary(flag.name.loc, "used from now on")
+                                .secondary(*first, "replaced"),
+                        );
+                        flags_seen.insert(key, flag.name.loc);
+                    }
+                    None => {
+                        flags_seen.insert(key, flag.name.loc);
+                    }
+                }
+            }
+        }
         // `args ENGINE` for an engine the study does not use.
         if !study.engines.is_empty() {
             for block in &study.args {
