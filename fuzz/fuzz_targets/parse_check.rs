@@ -28,7 +28,11 @@ fuzz_target!(|text: &str| {
     let source_count = checked.sources.iter().count();
     for d in &checked.diagnostics {
         for label in &d.labels {
-            assert!(label.loc.file.0 < source_count, "{} has a label in an unknown file", d.code);
+            assert!(
+                label.loc.file.0 < source_count,
+                "{} has a label in an unknown file",
+                d.code
+            );
             let source = checked.sources.get(label.loc.file);
             let span = label.loc.span;
             assert!(

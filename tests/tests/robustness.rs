@@ -171,6 +171,7 @@ const EDGE_CASES: &[&str] = &[
 ];
 
 /// Tokens inserted by mutations and strung together by the token soup.
+#[rustfmt::skip]
 const TOKENS: &[&str] = &[
     "{", "}", "[", "]", "(", ")", "\"", "=", "#", "\n", "\r\n", "%", "x", "/", ",", ";", "<", ">",
     "<=", ">=", ".", "-", "_", "\\", "\\u{", "\\u{1F600}", "\\n", " ", "\t", "0", "1", "-1", "0.85",
@@ -182,13 +183,15 @@ const TOKENS: &[&str] = &[
     "mxfp4", "fp4/fp8", "int8/fp8", "fp8/fp8", "default", "kv-cache-fp8", "dynamic-fp8", "vllm",
     "sglang", "trtllm", "H100", "B200", "A100", "x", "script", "compose", "k8s", "gpus", "all",
     "namespace", "hf-cache", "hf-token", "shm-size", "pvc(", "secret(", "D(", "N(", "U(", ")/(",
-    "ttft", "tpot", "itl", "e2e", "error-rate", "throughput", "p90", "p99", "mean", "weight", "hard",
-    "fail-ratio", "steepness", "traffic", "concurrency", "rate", "duration", "requests", "warmup",
-    "endpoint", "grid", "random", "objective", "maximize", "minimize", "timeout", "samples", "seed",
-    "strict", "max-experiments", "ms", "s", "min", "h", "500ms", "2min", "2mins", "20%", "16GiB",
-    "1KB", "tok/s", "req/s", "1 req/s", "1000 tok/s", "é", "ß", "€", "😀", "\u{0}", "\u{7F}",
-    "\u{FEFF}", "\u{202E}", "\u{301}", "\u{2028}", "\u{FFFD}", "日本", "ｘ", "＝", "－",
+    "ttft", "tpot", "itl", "e2e", "error-rate", "throughput", "p90", "p99", "mean", "weight",
+    "hard", "fail-ratio", "steepness", "traffic", "concurrency", "rate", "duration", "requests",
+    "warmup", "endpoint", "grid", "random", "objective", "maximize", "minimize", "timeout",
+    "samples", "seed", "strict", "max-experiments", "ms", "s", "min", "h", "500ms", "2min", "2mins",
+    "20%", "16GiB", "1KB", "tok/s", "req/s", "1 req/s", "1000 tok/s", "é", "ß", "€", "😀", "\u{0}",
+    "\u{7F}", "\u{FEFF}", "\u{202E}", "\u{301}", "\u{2028}", "\u{FFFD}", "日本", "ｘ", "＝", "－",
 ];
+
+const SEPARATORS: &[&str] = &[" ", " ", " ", "", "\n", "\t", "  "];
 
 /// A SplitMix64 generator: tiny, deterministic, good enough for test inputs.
 struct Rng(u64);
@@ -248,7 +251,11 @@ fn random_token(rng: &mut Rng) -> String {
     match rng.below(10) {
         // A random code point (any valid `char`).
         0 => loop {
-            let c = if rng.chance(2) { rng.below(0x80) } else { rng.below(0x11_0000) } as u32;
+            let c = if rng.chance(2) {
+                rng.below(0x80)
+            } else {
+                rng.below(0x11_0000)
+            } as u32;
             if let Some(c) = char::from_u32(c) {
                 break c.to_string();
             }
@@ -261,7 +268,9 @@ fn random_token(rng: &mut Rng) -> String {
                 2 => format!("{}.{}", rng.below(1000), rng.below(1000)),
                 _ => format!("{}e{}", rng.below(100), rng.below(700) as i64 - 350),
             };
-            let unit = *rng.pick(&["", "", "ms", "s", "min", "h", "%", "GiB", "MB", "tok/s", " req/s", "x"]);
+            let unit = *rng.pick(&[
+                "", "", "ms", "s", "min", "h", "%", "GiB", "MB", "tok/s", " req/s", "x",
+            ]);
             n + unit
         }
         _ => rng.pick(TOKENS).to_string(),
@@ -270,7 +279,12 @@ fn random_token(rng: &mut Rng) -> String {
 
 /// The seeds that mutations start from.
 fn seeds() -> Vec<&'static str> {
-    EXAMPLES.iter().chain(SPEC_SNIPPETS).chain(EDGE_CASES).copied().collect()
+    EXAMPLES
+        .iter()
+        .chain(SPEC_SNIPPETS)
+        .chain(EDGE_CASES)
+        .copied()
+        .collect()
 }
 
 fn mutate(rng: &mut Rng, seeds: &[&str]) -> String {
@@ -338,7 +352,8 @@ fn token_soup(rng: &mut Rng) -> String {
     let mut s = String::new();
     for _ in 0..n {
         s.push_str(&random_token(rng));
-        s.push_str(*rng.pick(&[" ", " ", " ", "", "\n", "\t", "  "]));
+        let separator: &&str = rng.pick(SEPARATORS);
+        s.push_str(separator);
     }
     s
 }
@@ -362,13 +377,15 @@ fn check_one(text: &str) -> Result<usize, String> {
     match result {
         Ok(r) => r,
         Err(payload) => {
-            let message = PANIC_MESSAGE.with(|m| m.borrow_mut().take()).unwrap_or_else(|| {
-                payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "panic".into())
-            });
+            let message = PANIC_MESSAGE
+                .with(|m| m.borrow_mut().take())
+                .unwrap_or_else(|| {
+                    payload
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| payload.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "panic".into())
+                });
             Err(format!("panicked: {message}"))
         }
     }
@@ -426,10 +443,14 @@ fn check_unguarded(text: &str) -> Result<usize, String> {
     }
     // Rendering must not panic either (miette with odd spans, JSON line/column lookup).
     for d in &checked.diagnostics {
-        let human = tune_check::render::human(d, &checked.sources, tune_check::render::Style::Plain);
+        let human =
+            tune_check::render::human(d, &checked.sources, tune_check::render::Style::Plain);
         let json = tune_check::render::json(d, &checked.sources);
         if human.is_empty() || json.is_empty() {
-            return Err(format!("{} {}: rendered as an empty string", d.code, d.message));
+            return Err(format!(
+                "{} {}: rendered as an empty string",
+                d.code, d.message
+            ));
         }
     }
     Ok(labels)
@@ -454,7 +475,10 @@ fn install_panic_hook() {
                     .map(|s| s.to_string())
                     .or_else(|| info.payload().downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "(non-string payload)".into());
-                let location = info.location().map(|l| format!(" at {l}")).unwrap_or_default();
+                let location = info
+                    .location()
+                    .map(|l| format!(" at {l}"))
+                    .unwrap_or_default();
                 PANIC_MESSAGE.with(|m| *m.borrow_mut() = Some(format!("{payload}{location}")));
             } else {
                 default(info);
@@ -467,7 +491,12 @@ fn install_panic_hook() {
 /// fails the same way (same first line of the error, ignoring numbers).
 fn shrink(text: &str, error: &str) -> String {
     let key = |e: &str| -> String {
-        e.lines().next().unwrap_or("").chars().filter(|c| !c.is_ascii_digit()).collect()
+        e.lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect()
     };
     let want = key(error);
     let still_fails = |t: &str| matches!(check_one(t), Err(e) if key(&e) == want);
@@ -524,7 +553,10 @@ fn parse_and_check_never_panic_and_labels_stay_in_bounds() {
         }
     }
 
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(2, 8);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(2, 8);
     let next = AtomicUsize::new(0);
     let checked = AtomicUsize::new(0);
     let labels = AtomicUsize::new(0);
@@ -532,13 +564,15 @@ fn parse_and_check_never_panic_and_labels_stay_in_bounds() {
     let bytes = AtomicUsize::new(0);
     let failures = Mutex::new(Vec::<Failure>::new());
     // What each worker is doing, for the hang watchdog.
-    let current: Vec<Mutex<Option<(usize, Instant)>>> = (0..workers).map(|_| Mutex::new(None)).collect();
+    let current: Vec<Mutex<Option<(usize, Instant)>>> =
+        (0..workers).map(|_| Mutex::new(None)).collect();
     let started = Instant::now();
 
     std::thread::scope(|scope| {
         for w in 0..workers {
-            let (next, checked, labels, soup, bytes, failures, current, seeds) =
-                (&next, &checked, &labels, &soup, &bytes, &failures, &current, &seeds);
+            let (next, checked, labels, soup, bytes, failures, current, seeds) = (
+                &next, &checked, &labels, &soup, &bytes, &failures, &current, &seeds,
+            );
             scope.spawn(move || loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 if index >= total {
@@ -555,7 +589,11 @@ fn parse_and_check_never_panic_and_labels_stay_in_bounds() {
                     Ok(n) => {
                         labels.fetch_add(n, Ordering::Relaxed);
                     }
-                    Err(error) => failures.lock().unwrap().push(Failure { index, input: text, error }),
+                    Err(error) => failures.lock().unwrap().push(Failure {
+                        index,
+                        input: text,
+                        error,
+                    }),
                 }
                 checked.fetch_add(1, Ordering::Relaxed);
             });
@@ -601,11 +639,21 @@ fn parse_and_check_never_panic_and_labels_stay_in_bounds() {
     failures.sort_by_key(|f| f.index);
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("robustness-failures");
     let _ = std::fs::create_dir_all(&dir);
-    let mut report = format!("{} of {count} inputs failed. The first ones, shrunk:\n", failures.len());
+    let mut report = format!(
+        "{} of {count} inputs failed. The first ones, shrunk:\n",
+        failures.len()
+    );
     // Group by kind of failure so that one bug does not hide the others.
     let mut seen = std::collections::BTreeSet::new();
     for f in &failures {
-        let kind: String = f.error.lines().next().unwrap_or("").chars().filter(|c| !c.is_ascii_digit()).collect();
+        let kind: String = f
+            .error
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_ascii_digit())
+            .collect();
         if !seen.insert(kind) || seen.len() > 8 {
             continue;
         }
@@ -616,7 +664,11 @@ fn parse_and_check_never_panic_and_labels_stay_in_bounds() {
         report.push_str(&format!(
             "\n- input {} ({}): {}\n  shrunk: {:?}\n  full input written to {}\n",
             f.index,
-            if f.index % SOUP_EVERY == SOUP_EVERY - 1 { "token soup" } else { "mutation" },
+            if f.index % SOUP_EVERY == SOUP_EVERY - 1 {
+                "token soup"
+            } else {
+                "mutation"
+            },
             f.error,
             small,
             path.display()

@@ -18,6 +18,10 @@
 //! without expectations must check clean. Fixtures whose name starts with `deny-`
 //! are checked with `--deny warnings`.
 //!
+//! Fixtures under `sessions/` are notebook sessions: lines `#% cell` split them
+//! into cells, checked in order with [`tune_check::Session`]. Each cell keeps the
+//! file's line numbers (the other cells' lines are blank in it).
+//!
 //! Refresh snapshots with `INSTA_UPDATE=always cargo test -p tune-tests --test ui`.
 
 use std::path::{Path, PathBuf};
@@ -118,8 +122,28 @@ fn parse_expectations(text: &str) -> Result<Vec<Expectation>, String> {
     Ok(out)
 }
 
+fn is_session(path: &Path) -> bool {
+    path.components().any(|c| c.as_os_str() == "sessions")
+}
+
 fn check_fixture(path: &Path) -> Checked {
-    let mut checked = tune_check::check_path(path);
+    let mut checked = if is_session(path) {
+        let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
+        let lines: Vec<&str> = text.lines().collect();
+        let mut starts: Vec<usize> = vec![0];
+        starts.extend(lines.iter().enumerate().filter(|(_, l)| l.trim() == "#% cell").map(|(i, _)| i + 1));
+        starts.dedup();
+        let mut session = tune_check::Session::new(path.parent().unwrap());
+        let mut last = None;
+        for (n, &start) in starts.iter().enumerate() {
+            let end = starts.get(n + 1).map(|s| s - 1).unwrap_or(lines.len());
+            let cell: Vec<&str> = lines.iter().enumerate().map(|(i, l)| if i >= start && i < end { *l } else { "" }).collect();
+            last = Some(session.check_cell(&format!("cell-{}", n + 1), &cell.join("\n")));
+        }
+        last.expect("a session fixture has a cell")
+    } else {
+        tune_check::check_path(path)
+    };
     if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("deny-")) {
         checked.deny_warnings();
     }
@@ -163,7 +187,7 @@ fn ui_expectations() {
                 let s = checked.sources.get(l.loc.file);
                 let file_ok = match &e.file {
                     Some(f) => s.name.ends_with(f.as_str()),
-                    None => s.name == root_name,
+                    None => s.name == root_name || (is_session(path) && s.name.starts_with("cell-")),
                 };
                 let (line, col) = s.line_column(l.loc.span.start);
                 let (_, end) = s.line_column(l.loc.span.end);

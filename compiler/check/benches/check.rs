@@ -16,7 +16,10 @@ const MOE: &[&str] = &["auto", "bfloat16", "fp8", "w4afp8"];
 
 /// Real flags of vLLM 0.33.0 with plausible values (one per line; lists are axes).
 const VLLM_ARGS: &[(&str, &str)] = &[
-    ("max-num-batched-tokens", "[\n    2048,\n    4096,\n    8192,\n    16384,\n  ]"),
+    (
+        "max-num-batched-tokens",
+        "[\n    2048,\n    4096,\n    8192,\n    16384,\n  ]",
+    ),
     ("block-size", "[16, 32]"),
     ("stream-interval", "[1, 4]"),
     ("max-logprobs", "20"),
@@ -41,7 +44,10 @@ const VLLM_ARGS: &[(&str, &str)] = &[
 /// Real flags of SGLang 0.5.23 with plausible values.
 const SGLANG_ARGS: &[(&str, &str)] = &[
     ("schedule-policy", "[lpm, fcfs, dfs-weight]"),
-    ("chunked-prefill-size", "[\n    2048,\n    4096,\n    8192,\n  ]"),
+    (
+        "chunked-prefill-size",
+        "[\n    2048,\n    4096,\n    8192,\n  ]",
+    ),
     ("num-continuous-decode-steps", "[1, 2]"),
     ("stream-interval", "1"),
     ("page-size", "1"),
@@ -72,7 +78,9 @@ fn generated_study(min_lines: usize) -> String {
     s.push_str("model \"meta-llama/Llama-3.1-70B-Instruct\" { quantization = none; revision = \"main\" }\n");
     s.push_str("hardware H100 x 8\n\n");
     s.push_str("engine vllm \"0.33.0\"\n");
-    s.push_str("engine sglang \"0.5.23\" { image = \"lmsysorg/sglang:v0.5.23-cu129\"; port = 30000 }\n\n");
+    s.push_str(
+        "engine sglang \"0.5.23\" { image = \"lmsysorg/sglang:v0.5.23-cu129\"; port = 30000 }\n\n",
+    );
     s.push_str("deploy script\n");
     s.push_str("deploy compose { gpus = all; shm-size = 32GiB }\n\n");
 
@@ -154,7 +162,10 @@ fn assert_valid(name: &str, text: &str) {
             .take(10)
             .map(|d| format!("{} {}", d.code, d.message))
             .collect();
-        panic!("the benchmark input {name} has errors:\n{}", errors.join("\n"));
+        panic!(
+            "the benchmark input {name} has errors:\n{}",
+            errors.join("\n")
+        );
     }
 }
 

@@ -64,6 +64,9 @@ pub(crate) struct Checker<'a> {
     /// Where the `quant` and `precision` axes were set, for duplicates across `sweep` blocks.
     quant_loc: Option<Loc>,
     precision_loc: Option<Loc>,
+    /// Engine names of `engine` statements, also those with errors (so that an
+    /// unknown version does not make `args ENGINE` look unused).
+    declared_engines: Vec<String>,
 }
 
 const QUANT_FIELDS: &[(&str, &[&str])] = &[
@@ -91,8 +94,34 @@ const OBJECTIVES: &[(&str, &str)] = &[
 const ENDPOINTS: &[&str] = &["completions", "chat"];
 const POSITIVE: Ty = Ty::Int { min: 1, max: i64::MAX };
 
+/// Other spellings people use for names the language knows.
+const ALIASES: &[(&str, &str)] = &[
+    ("kubernetes", "k8s"),
+    ("docker-compose", "compose"),
+    ("bash", "script"),
+    ("shell", "script"),
+    ("tensorrt", "trtllm"),
+    ("tensorrt-llm", "trtllm"),
+    ("trt-llm", "trtllm"),
+    ("trt", "trtllm"),
+    ("fp16", "float16"),
+    ("half", "float16"),
+    ("bf16", "bfloat16"),
+    ("fp32", "float32"),
+    ("float", "float32"),
+    ("p999", "p99"),
+    ("median", "p50"),
+    ("avg", "mean"),
+    ("average", "mean"),
+    ("latency", "e2e"),
+];
+
 fn suggestion_help(word: &str, list: &[&str], what: &str) -> String {
-    match did_you_mean(word, list.iter().copied()) {
+    let alias = ALIASES
+        .iter()
+        .find(|(a, target)| a.eq_ignore_ascii_case(word) && list.contains(target))
+        .map(|(_, t)| *t);
+    match alias.or_else(|| did_you_mean(word, list.iter().copied())) {
         Some(s) => format!("did you mean `{s}`? {what}: {}", list.join(", ")),
         None => format!("{what}: {}", list.join(", ")),
     }
@@ -113,6 +142,7 @@ impl<'a> Checker<'a> {
             cells,
             quant_loc: None,
             precision_loc: None,
+            declared_engines: Vec::new(),
         }
     }
 
@@ -144,6 +174,9 @@ impl<'a> Checker<'a> {
             self.fill_scope(scope, unit);
             self.loading.pop();
         }
+        for unit in &units {
+            self.check_let_cycles(scope, unit.file);
+        }
         let mut study = Study::default();
         let mut singles: HashMap<&'static str, (Loc, FileId)> = HashMap::new();
         for unit in &units {
@@ -172,6 +205,7 @@ impl<'a> Checker<'a> {
         self.loading.push(file);
         self.fill_scope(scope, &unit);
         self.loading.pop();
+        self.check_let_cycles(scope, file);
         // Statements other than definitions have no effect in an imported module.
         for stmt in &unit.ast.statements {
             if !matches!(
@@ -290,6 +324,16 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Reports `let` cycles of a file's own definitions, also those nothing uses.
+    fn check_let_cycles(&mut self, scope: ScopeId, file: FileId) {
+        let mut own: Vec<Def> = self.scopes[scope].lets.values().filter(|d| d.file == file).cloned().collect();
+        own.sort_by_key(|d| d.name.span.start);
+        for def in own {
+            let probe = tune_syntax::Spanned::new(ExprKind::Ident(def.name.node.clone()), def.name.span);
+            let _ = self.resolve(&probe, Cx { file, scope });
+        }
+    }
+
     fn is_root_file(&self, file: FileId) -> bool {
         !self.module_scopes.contains_key(&file)
     }
@@ -318,13 +362,18 @@ impl<'a> Checker<'a> {
             None => self.base_dir.clone(),
         };
         let full = dir.join(&path.node);
+        // Shown as the importer's name would be: `study.tune` imports `common.tune`.
+        let shown = match &self.sources.get(from).path {
+            Some(_) => Path::new(&self.sources.get(from).name).parent().map(|p| p.join(&path.node)).unwrap_or_else(|| PathBuf::from(&path.node)),
+            None => PathBuf::from(&path.node),
+        };
         let canonical = full.canonicalize().unwrap_or(full.clone());
         if let Some(id) = self.sources.find_path(&canonical) {
             return Some(id);
         }
         match std::fs::read(&canonical) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Some(self.sources.add(Source::new(display_name(&full), Some(canonical), text))),
+                Ok(text) => Some(self.sources.add(Source::new(display_name(&shown), Some(canonical), text))),
                 Err(e) => {
                     self.emit(
                         Diagnostic::error("E0404", format!("`{}` is not UTF-8 text", path.node))
@@ -336,7 +385,7 @@ impl<'a> Checker<'a> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 self.emit(
                     Diagnostic::error("E0401", format!("cannot find `{}`", path.node))
-                        .primary(loc, format!("no file at {}", full.display()))
+                        .primary(loc, format!("no file at {}", display_name(&full)))
                         .help("relative imports are resolved against the importing file's directory; standard modules start with `std/`"),
                 );
                 None
@@ -363,7 +412,19 @@ impl<'a> Checker<'a> {
         let key = (def.scope, name.clone());
         if self.resolving.contains(&key) {
             if self.reported_cycles.insert(key.clone()) {
-                let mut d = Diagnostic::error("E0216", format!("`let {name}` refers to itself"))
+                let start = self.resolving.iter().position(|k| *k == key).unwrap_or(0);
+                // Every member of the cycle is reported once, here.
+                for member in self.resolving[start..].to_vec() {
+                    self.reported_cycles.insert(member);
+                }
+                let mut path: Vec<String> = self.resolving[start..].iter().map(|(_, n)| n.clone()).collect();
+                path.push(name.clone());
+                let message = if path.len() > 2 {
+                    format!("`let {name}` refers to itself through {}", path.join(" → "))
+                } else {
+                    format!("`let {name}` refers to itself")
+                };
+                let mut d = Diagnostic::error("E0216", message)
                     .primary(Loc::new(def.file, def.name.span), "defined in terms of itself")
                     .help("a `let` cannot depend on its own value");
                 if def.file != cx.file || def.name.span != expr.span {
@@ -495,8 +556,8 @@ impl<'a> Checker<'a> {
             if !list.contains(&part.node.as_str()) {
                 ok = false;
                 self.emit(
-                    Diagnostic::error("E0207", format!("`{}` is not a {what} format", part.node))
-                        .primary(Loc::new(cx.file, part.span), format!("not a {what} format"))
+                    Diagnostic::error("E0207", format!("`{}` is not {} {what} format", part.node, article(what)))
+                        .primary(Loc::new(cx.file, part.span), format!("not {} {what} format", article(what)))
                         .help(suggestion_help(&part.node, list, &format!("{what} formats"))),
                 );
             }
@@ -519,6 +580,10 @@ impl<'a> Checker<'a> {
     fn traffic(&mut self, expr: &Expr, cx: Cx) -> Option<Located<Value>> {
         let ExprKind::Call { name, args, second } = &expr.node else { return None };
         let loc = Loc::new(cx.file, expr.span);
+        let broken = |items: &[Expr]| items.iter().any(|e| matches!(e.node, ExprKind::Error));
+        if broken(args) || second.as_deref().is_some_and(broken) {
+            return None; // the parser reported it
+        }
         let bad = |msg: String, help: &str| {
             Diagnostic::error("E0208", msg).primary(loc, "invalid scenario").help(help.to_string())
         };
@@ -578,9 +643,18 @@ impl<'a> Checker<'a> {
                     Traffic::Normal { input_mean: first[0], input_sd: first[1], output_mean: second[0], output_sd: second[1] }
                 } else {
                     let all = [first[0], first[1], second[0], second[1]];
-                    if all.iter().any(|x| *x < 1.0 || x.fract() != 0.0) || first[0] > first[1] || second[0] > second[1] {
-                        self.emit(bad("bounds must be whole token counts of at least 1, with min <= max".into(), "for example `U(50,150)/(10,100)`"));
+                    if all.iter().any(|x| *x < 1.0 || x.fract() != 0.0) {
+                        self.emit(bad("bounds must be whole token counts of at least 1".into(), "for example `U(50,150)/(10,100)`"));
                         return None;
+                    }
+                    for (group, g) in [("input", &first), ("output", &second)] {
+                        if g[0] > g[1] {
+                            self.emit(bad(
+                                format!("the {group} minimum {} is above its maximum {}", g[0], g[1]),
+                                "write each group as (min,max), for example `U(50,150)/(10,100)`",
+                            ));
+                            return None;
+                        }
                     }
                     Traffic::Uniform {
                         input_min: first[0] as u64,
@@ -722,6 +796,7 @@ impl<'a> Checker<'a> {
                 }
             }
             StatementKind::Engine { name, version, body } => {
+                self.declared_engines.push(name.node.clone());
                 if let Some(engine) = self.engine(name, version, body.as_ref(), cx, stmt_loc) {
                     let dup = study
                         .engines
@@ -1054,6 +1129,9 @@ impl<'a> Checker<'a> {
         for entry in self.fields(&record, cx, allowed, &format!("`deploy {}`", target.node)) {
             let key = entry.key.node.as_str();
             let Some((expr, rcx)) = self.resolve(&entry.value, cx) else { continue };
+            if matches!(expr.node, ExprKind::Error) {
+                continue; // already reported by the parser
+            }
             let vloc = Loc::new(rcx.file, expr.span);
             let value = match (key, &expr.node) {
                 ("gpus", ExprKind::Ident(a)) if a == "all" => Some(DeployValue::All),
@@ -1062,10 +1140,10 @@ impl<'a> Checker<'a> {
                 ("shm-size", _) => self.value(&expr, rcx, &Ty::Size, key).map(|v| DeployValue::Value(v.value)),
                 ("hf-cache", ExprKind::Str(s)) => Some(DeployValue::Value(Value::Str(s.clone()))),
                 ("hf-cache", ExprKind::Call { name, args, second: None }) if name.node == "pvc" && target.node == "k8s" => {
-                    self.string_args(name, args, 1, rcx).map(|mut a| DeployValue::Pvc(a.remove(0)))
+                    self.string_args(name, args, 1, rcx, expr.span).map(|mut a| DeployValue::Pvc(a.remove(0)))
                 }
                 ("hf-token", ExprKind::Call { name, args, second: None }) if name.node == "secret" => {
-                    self.string_args(name, args, 2, rcx).map(|a| DeployValue::Secret { name: a[0].clone(), key: a[1].clone() })
+                    self.string_args(name, args, 2, rcx, expr.span).map(|a| DeployValue::Secret { name: a[0].clone(), key: a[1].clone() })
                 }
                 (_, ExprKind::Call { name, .. }) => {
                     let expected = match key {
@@ -1103,7 +1181,7 @@ impl<'a> Checker<'a> {
         Some(deploy)
     }
 
-    fn string_args(&mut self, name: &Ident, args: &[Expr], n: usize, cx: Cx) -> Option<Vec<String>> {
+    fn string_args(&mut self, name: &Ident, args: &[Expr], n: usize, cx: Cx, call: Span) -> Option<Vec<String>> {
         let strings: Vec<Option<String>> = args
             .iter()
             .map(|a| match &a.node {
@@ -1115,7 +1193,7 @@ impl<'a> Checker<'a> {
             let shape = if n == 1 { format!("{}(\"name\")", name.node) } else { format!("{}(\"name\", \"key\")", name.node) };
             self.emit(
                 Diagnostic::error("E0215", format!("`{}` takes {n} string argument{}", name.node, if n == 1 { "" } else { "s" }))
-                    .primary(Loc::new(cx.file, name.span.to(args.last().map(|a| a.span).unwrap_or(name.span))), "wrong arguments")
+                    .primary(Loc::new(cx.file, call), "wrong arguments")
                     .help(format!("write `{shape}`")),
             );
             return None;
@@ -1765,6 +1843,9 @@ impl<'a> Checker<'a> {
 
     fn search_objective(&mut self, expr: &Expr, cx: Cx) -> Option<Located<(String, String)>> {
         let (expr, rcx) = self.resolve(expr, cx)?;
+        if matches!(expr.node, ExprKind::Error) {
+            return None;
+        }
         let loc = Loc::new(rcx.file, expr.span);
         let all: Vec<String> = OBJECTIVES.iter().map(|(d, t)| format!("{d} {t}")).collect();
         let all_ref: Vec<&str> = all.iter().map(String::as_str).collect();
@@ -1839,10 +1920,10 @@ impl<'a> Checker<'a> {
             }
         }
         // `args ENGINE` for an engine the study does not use.
-        if !study.engines.is_empty() {
+        if !self.declared_engines.is_empty() {
             for block in &study.args {
                 if let Some(e) = &block.engine {
-                    if !study.engines.iter().any(|x| x.name.value == e.value) {
+                    if !self.declared_engines.contains(&e.value) {
                         let used: Vec<&str> = study.engines.iter().map(|x| x.name.value.as_str()).collect();
                         self.emit(
                             Diagnostic::warning("W0104", format!("the study does not use `{}`; these flags have no effect", e.value))
@@ -1876,7 +1957,8 @@ impl<'a> Checker<'a> {
             }
             if let Some(q) = &study.quant {
                 for point in q {
-                    if let (Some(loc), false) = (point.gemm.loc, point.gemm.value == "auto") {
+                    if let (Some(def), false) = (point.gemm.loc, point.gemm.value == "auto") {
+                        let loc = if point.preset.is_some() { point.loc } else { def };
                         self.emit(
                             Diagnostic::warning("W0108", format!("`gemm = {}` has no effect with a precision pair", point.gemm.value))
                                 .primary(loc, "ignored where a precision pair is set")
@@ -1891,9 +1973,12 @@ impl<'a> Checker<'a> {
         if let (Some(model), Some(q)) = (quantized, &study.quant) {
             for point in q {
                 if point.gemm.value == "fp8" {
-                    let loc = point.gemm.loc.unwrap_or(point.loc);
-                    self.emit(
-                        Diagnostic::warning("W0109", format!("`gemm = fp8` has no effect on a `{}` checkpoint", model.effective_quantization))
+                    let loc = if point.preset.is_some() { point.loc } else { point.gemm.loc.unwrap_or(point.loc) };
+                    let mut d = Diagnostic::warning("W0109", format!("`gemm = fp8` has no effect on a checkpoint quantized as `{}`", model.effective_quantization));
+                    if let (Some(preset), Some(def)) = (&point.preset, point.gemm.loc) {
+                        d = d.secondary(def, format!("preset `{preset}` sets `gemm = fp8` here"));
+                    }
+                    self.emit(d
                             .primary(loc, "dynamic FP8 is not applied")
                             .secondary(model.id.loc, format!("already `{}`-quantized", model.effective_quantization))
                             .help("dynamic quantization applies to unquantized weights; the engine serves the checkpoint's own format"),
@@ -1930,7 +2015,7 @@ impl<'a> Checker<'a> {
         }
         let is_fp4 = |f: &str| matches!(f, "fp4" | "mxfp4" | "nvfp4" | "w4afp8");
         let is_fp8 = |f: &str| f.starts_with("fp8");
-        let check = |this: &mut Self, format: &str, loc: Loc| {
+        let check = |this: &mut Self, format: &str, loc: Loc, via: Option<(Loc, String)>| {
             let (lacks, needs) = if is_fp4(format) && !gpu.fp4 && format != "w4afp8" {
                 (true, "FP4 needs Blackwell (SM 10.0) or later")
             } else if (is_fp8(format) || format == "w4afp8") && !gpu.fp8 {
@@ -1939,12 +2024,13 @@ impl<'a> Checker<'a> {
                 (false, "")
             };
             if lacks {
-                this.emit(
-                    Diagnostic::error("E0221", format!("{} (SM {}) cannot run `{format}`", gpu.name, gpu.sm))
-                        .primary(loc, format!("not supported on {}", gpu.name))
-                        .secondary(hw.gpu.loc, format!("{} is {} (SM {})", gpu.name, gpu.arch, gpu.sm))
-                        .help(format!("{needs}; remove this value or choose a GPU that has it")),
-                );
+                let mut d = Diagnostic::error("E0221", format!("{} (SM {}) cannot run `{format}`", gpu.name, gpu.sm))
+                    .primary(loc, format!("not supported on {}", gpu.name))
+                    .secondary(hw.gpu.loc, format!("{} is {} (SM {})", gpu.name, gpu.arch, gpu.sm));
+                if let Some((at, what)) = via {
+                    d = d.secondary(at, what);
+                }
+                this.emit(d.help(format!("{needs}; remove this value or choose a GPU that has it")));
                 true
             } else {
                 false
@@ -1953,18 +2039,24 @@ impl<'a> Checker<'a> {
         if let Some(pairs) = &study.precision {
             for p in pairs {
                 let w = &p.value.weights;
-                if !check(self, w, p.loc) {
-                    check(self, &p.value.activations, p.loc);
+                if !check(self, w, p.loc, None) {
+                    check(self, &p.value.activations, p.loc, None);
                 }
             }
         }
         if let Some(q) = &study.quant {
             let mut seen = HashSet::new();
             for point in q {
-                for (_, f) in point.fields() {
-                    let loc = f.loc.unwrap_or(point.loc);
+                for (name, f) in point.fields() {
+                    // A preset's value is reported where the user named the preset.
+                    let (loc, via) = match (&point.preset, f.loc) {
+                        (Some(preset), Some(def)) => {
+                            (point.loc, Some((def, format!("preset `{preset}` sets `{name} = {}` here", f.value))))
+                        }
+                        _ => (f.loc.unwrap_or(point.loc), None),
+                    };
                     if seen.insert((f.value.clone(), loc)) {
-                        check(self, &f.value, loc);
+                        check(self, &f.value, loc, via);
                     }
                 }
             }
@@ -1972,14 +2064,32 @@ impl<'a> Checker<'a> {
     }
 }
 
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 fn same_quant(a: &QuantPoint, b: &QuantPoint) -> bool {
     a.fields().iter().zip(b.fields().iter()).all(|((_, x), (_, y))| x.value == y.value)
 }
 
-/// The name shown for a file: as written, relative when possible.
+/// The name shown for a file: lexically normalized (`a/./b/../c` is `a/c`).
 fn display_name(path: &Path) -> String {
-    let s = path.display().to_string();
-    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.display().to_string()
 }
 
 /// What `quantization = detect` finds: from the name's parts, then (for a local

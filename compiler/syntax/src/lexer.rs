@@ -177,21 +177,43 @@ pub fn lex(source: &str, errors: &mut Vec<SyntaxError>) -> Vec<Token> {
                 span: span_of(&start, &rest),
             });
             input = rest;
+        } else if first == '\'' {
+            // 'text': report the whole single-quoted string once.
+            let frag = *input.fragment();
+            let line_end = frag.find('\n').unwrap_or(frag.len());
+            let len = frag[1..line_end].find('\'').map(|i| i + 2).unwrap_or(1);
+            let span = Span::new(start.location_offset(), start.location_offset() + len);
+            let inner = &frag[1..len.saturating_sub(1).max(1)];
+            errors.push(SyntaxError {
+                kind: SyntaxErrorKind::InvalidCharacter,
+                span,
+                message: "strings are written in double quotes".into(),
+                label: "single quotes".into(),
+                secondary: vec![],
+                help: Some(if len > 1 { format!("write \"{inner}\"") } else { "write strings as \"...\"".into() }),
+            });
+            tokens.push(Token { kind: TokenKind::Error, span });
+            input = advance(input, len);
         } else if let Ok((rest, kind)) = punct(input) {
             tokens.push(Token { kind, span: span_of(&start, &rest) });
             input = rest;
         } else {
-            let len = first.len_utf8();
+            // A run of dashes (`--flag`) is one error.
+            let len = if first == '-' {
+                input.fragment().len() - input.fragment().trim_start_matches('-').len()
+            } else {
+                first.len_utf8()
+            };
             let span = Span::new(start.location_offset(), start.location_offset() + len);
             let printable = if first.is_control() {
                 format!("{:?}", first)
             } else {
-                format!("`{first}`")
+                format!("`{}`", &input.fragment()[..len])
             };
             let help = match first {
                 '\'' => Some("strings are written in double quotes: \"...\"".to_string()),
                 ':' => Some("fields are set with `=`: `name = value`".to_string()),
-                '-' => Some("flags in `args` are written without leading dashes".to_string()),
+                '-' => Some("flags in `args` are written without leading dashes: `enforce-eager = true`".to_string()),
                 _ => None,
             };
             errors.push(SyntaxError {
@@ -222,7 +244,7 @@ fn string<'a>(input: Input<'a>, errors: &mut Vec<SyntaxError>) -> (Input<'a>, To
     let text = *input.fragment();
     let mut out = String::new();
     let mut chars = text.char_indices().skip(1).peekable();
-    let mut ok = true;
+    let ok = true;
     while let Some((i, c)) = chars.next() {
         match c {
             '"' => {
@@ -258,7 +280,7 @@ fn string<'a>(input: Input<'a>, errors: &mut Vec<SyntaxError>) -> (Input<'a>, To
                                 }
                             }
                             None => {
-                                ok = false;
+                                out.push_str("\\u");
                                 errors.push(SyntaxError {
                                     kind: SyntaxErrorKind::InvalidEscape,
                                     span: Span::new(base + i, base + j + 1),
@@ -272,7 +294,8 @@ fn string<'a>(input: Input<'a>, errors: &mut Vec<SyntaxError>) -> (Input<'a>, To
                     }
                     '\n' => break,
                     other => {
-                        ok = false;
+                        out.push('\\');
+                        out.push(other);
                         errors.push(SyntaxError {
                             kind: SyntaxErrorKind::InvalidEscape,
                             span: Span::new(base + i, base + j + other.len_utf8()),
@@ -342,7 +365,7 @@ fn quantity<'a>(input: Input<'a>, errors: &mut Vec<SyntaxError>) -> (Input<'a>, 
                 let unit_start = rest.location_offset() + spaces;
                 let unit_span = Span::new(unit_start, unit_start + spelling.len());
                 let end = advance(rest, spaces + spelling.len());
-                if value.is_nan() {
+                if !value.is_finite() {
                     return invalid_number(end, start, text, errors);
                 }
                 return (end, TokenKind::Quantity { value, unit: *unit, unit_span });
@@ -356,8 +379,17 @@ fn quantity<'a>(input: Input<'a>, errors: &mut Vec<SyntaxError>) -> (Input<'a>, 
             Err(_) => (advance(rest, 1), rest),
         };
         let word = *word.fragment();
-        let spellings: Vec<&str> = Unit::ALL.iter().map(|(s, _)| *s).collect();
-        let help = match crate::suggest::did_you_mean(word, spellings.iter().copied()) {
+        let spellings: Vec<&str> = Unit::ALL.iter().rev().map(|(s, _)| *s).collect();
+        // Spellings people write for the units there are.
+        const UNIT_ALIASES: &[(&str, &str)] = &[
+            ("sec", "s"), ("secs", "s"), ("second", "s"), ("seconds", "s"),
+            ("m", "min"), ("mins", "min"), ("minute", "min"), ("minutes", "min"),
+            ("hr", "h"), ("hrs", "h"), ("hour", "h"), ("hours", "h"),
+            ("msec", "ms"), ("millis", "ms"), ("milliseconds", "ms"),
+            ("k", "KiB"), ("kb", "KB"), ("gb", "GB"), ("gib", "GiB"), ("mib", "MiB"), ("mb", "MB"),
+        ];
+        let alias = UNIT_ALIASES.iter().find(|(a, _)| *a == word).map(|(_, u)| *u);
+        let help = match alias.or_else(|| crate::suggest::did_you_mean(word, spellings.iter().copied())) {
             Some(s) => format!("did you mean `{text}{s}`? Units are {}", spellings.join(" ")),
             None => format!("units are {}", spellings.join(" ")),
         };
@@ -393,13 +425,13 @@ fn invalid_number<'a>(
         kind: SyntaxErrorKind::InvalidNumber,
         span: Span::new(start, end.location_offset()),
         message: format!("number `{text}` is out of range"),
-        label: "too large".into(),
+        label: "out of range".into(),
         secondary: vec![],
-        help: Some(format!(
-            "integers must lie in {}..={}",
-            i64::MIN,
-            i64::MAX
-        )),
+        help: Some(if text.contains(['.', 'e', 'E']) {
+            "numbers must be finite (at most about 1.8e308)".to_string()
+        } else {
+            format!("integers must lie in {}..={}", i64::MIN, i64::MAX)
+        }),
     });
     (end, TokenKind::Error)
 }

@@ -24,7 +24,7 @@ pub const STATEMENT_KEYWORDS: &[&str] = &[
 pub fn parse(source: &str) -> SourceFile {
     let mut errors = Vec::new();
     let tokens = lexer::lex(source, &mut errors);
-    let mut file = parser::Parser::new(tokens, errors).file();
+    let mut file = parser::Parser::new(source, tokens, errors).file();
     file.errors.sort_by_key(|e| (e.span.start, e.span.end));
     file
 }

@@ -11,7 +11,8 @@ use crate::span::{Span, Spanned};
 use crate::suggest::did_you_mean;
 use crate::{SyntaxError, SyntaxErrorKind, STATEMENT_KEYWORDS};
 
-pub struct Parser {
+pub struct Parser<'s> {
+    src: &'s str,
     tokens: Vec<Token>,
     pos: usize,
     errors: Vec<SyntaxError>,
@@ -19,9 +20,9 @@ pub struct Parser {
 
 type Result<T> = std::result::Result<T, ()>;
 
-impl Parser {
-    pub fn new(tokens: Vec<Token>, errors: Vec<SyntaxError>) -> Self {
-        Parser { tokens, pos: 0, errors }
+impl<'s> Parser<'s> {
+    pub fn new(src: &'s str, tokens: Vec<Token>, errors: Vec<SyntaxError>) -> Self {
+        Parser { src, tokens, pos: 0, errors }
     }
 
     // ----- token helpers -------------------------------------------------
@@ -85,6 +86,14 @@ impl Parser {
             }
             _ => false,
         }
+    }
+
+    /// `name =` at the start of a line: inside a list or call this means the
+    /// list was left open and the next entry of the block begins.
+    fn at_entry_start(&self) -> bool {
+        matches!(self.peek_kind(), TokenKind::Ident(_))
+            && self.at_line_start()
+            && matches!(self.nth_kind(1), TokenKind::Eq)
     }
 
     fn error(
@@ -195,7 +204,8 @@ impl Parser {
                 // A statement ends at a newline, `;` or the end of the file.
                 match self.peek_kind() {
                     TokenKind::Newline | TokenKind::Semi | TokenKind::Eof => {}
-                    TokenKind::RBrace => {} // reported as unmatched on the next turn
+                    // Reported as unmatched on the next turn.
+                    TokenKind::RBrace | TokenKind::RBracket | TokenKind::RParen => {}
                     _ => {
                         if !self.at_statement_start() {
                             self.unexpected(
@@ -327,7 +337,21 @@ impl Parser {
                 };
                 // `memory = 0.9` at the top level: a field outside its block.
                 let help = if matches!(self.nth_kind(1), TokenKind::Eq) && suggestion.is_none() {
-                    format!("`{other} = ...` is a field: put it inside a block such as `sweep {{ ... }}`")
+                    let block = match other {
+                        "quant" | "precision" | "tp" | "pp" | "dp" | "ep" | "memory" | "max-seqs" | "context"
+                        | "prefix-cache" => Some("sweep"),
+                        "traffic" | "concurrency" | "rate" | "duration" | "requests" | "warmup" | "endpoint" => {
+                            Some("benchmark")
+                        }
+                        "objective" | "timeout" | "max-experiments" | "strict" | "samples" | "seed" => Some("search grid"),
+                        "image" | "port" | "entrypoint" | "health" | "env" => Some("engine NAME \"VERSION\""),
+                        "quantization" | "revision" => Some("model \"ID\""),
+                        _ => None,
+                    };
+                    match block {
+                        Some(b) => format!("`{other} = ...` is a field of `{b} {{ ... }}`: put it inside that block"),
+                        None => format!("`{other} = ...` is a field: put it inside a block such as `sweep {{ ... }}`"),
+                    }
                 } else {
                     help
                 };
@@ -365,19 +389,39 @@ impl Parser {
                 let tok = self.bump();
                 Ok(Spanned::new(s, tok.span))
             }
-            TokenKind::Ident(word) => {
-                let span = self.peek().span;
-                self.error(
-                    SyntaxErrorKind::Unexpected,
-                    span,
-                    format!("expected {expected}, found `{word}`"),
-                    "needs quotes",
-                    Some(format!("write it as a string: \"{word}\"")),
-                );
+            TokenKind::Newline | TokenKind::Semi | TokenKind::Eof | TokenKind::LBrace => {
+                self.unexpected(expected, None);
+                Err(())
+            }
+            TokenKind::Error => {
+                // An unterminated string: the lexer reported it.
+                self.bump();
                 Err(())
             }
             _ => {
-                self.unexpected(expected, None);
+                // Text written without quotes (`model meta-llama/Llama-3.2-1B`): take
+                // the rest of the word run as one error, dropping what the lexer
+                // said about its pieces.
+                let start = self.peek().span.start;
+                let mut end = self.peek().span.end;
+                self.bump();
+                while !matches!(
+                    self.peek_kind(),
+                    TokenKind::Newline | TokenKind::Semi | TokenKind::Eof | TokenKind::LBrace
+                ) && self.peek().span.start == end
+                {
+                    end = self.bump().span.end;
+                }
+                let span = Span::new(start, end);
+                self.errors.retain(|e| !(e.span.start >= start && e.span.end <= end));
+                let text = self.src.get(start..end).unwrap_or("").to_string();
+                self.error(
+                    SyntaxErrorKind::Unexpected,
+                    span,
+                    format!("expected {expected}, found `{text}`"),
+                    "needs quotes",
+                    Some(format!("write it as a string: \"{text}\"")),
+                );
                 Err(())
             }
         }
@@ -449,6 +493,16 @@ impl Parser {
 
     /// Reports an unclosed bracket at its opening and says where parsing resumed.
     fn unclosed(&mut self, open: Span, what: &str, close: &str) {
+        // An unterminated string on the opener's line swallowed the closer: that
+        // error says it all.
+        let swallowed = self.errors.iter().any(|e| {
+            e.kind == SyntaxErrorKind::UnterminatedString
+                && e.span.start >= open.end
+                && !self.src.get(open.end..e.span.start).unwrap_or("\n").contains('\n')
+        });
+        if swallowed {
+            return;
+        }
         let here = self.peek().clone();
         let mut secondary = Vec::new();
         let help;
@@ -457,6 +511,8 @@ impl Parser {
         } else {
             let what_here = if self.at_statement_start() {
                 "the next statement starts here".to_string()
+            } else if self.at_entry_start() {
+                "the next field starts here".to_string()
             } else {
                 format!("expected `{close}` before {}", here.kind.describe())
             };
@@ -565,7 +621,18 @@ impl Parser {
         match self.peek_kind() {
             k if Self::is_separator(k) => {}
             TokenKind::RBrace | TokenKind::Eof => {}
-            _ if self.at_statement_start() => {}
+            _ if self.at_statement_start() || self.at_entry_start() => {}
+            TokenKind::RBracket | TokenKind::RParen => {
+                let tok = self.bump();
+                self.error(
+                    SyntaxErrorKind::UnmatchedClose,
+                    tok.span,
+                    format!("unexpected closing {}", tok.kind.describe()),
+                    "nothing to close here",
+                    Some("remove it, or look for an opening bracket that was closed too early".into()),
+                );
+                self.recover_entry();
+            }
             _ => {
                 self.unexpected(
                     "a newline, `;` or `,` after the value",
@@ -597,14 +664,25 @@ impl Parser {
     /// (`maximize throughput`), which the checker reads by context.
     fn value(&mut self) -> Expr {
         let first = self.expr();
-        if !Self::starts_value(self.peek_kind()) || self.at_statement_start() {
+        if matches!(first.node, ExprKind::Error) {
+            // Skip what follows on the line silently: the error is reported.
+            while Self::starts_value(self.peek_kind()) && !self.at_line_start() {
+                self.expr();
+            }
+            return first;
+        }
+        if !Self::starts_value(self.peek_kind()) || self.at_line_start() {
             return first;
         }
         let mut items = vec![first];
-        while Self::starts_value(self.peek_kind()) && !self.at_statement_start() {
+        while Self::starts_value(self.peek_kind()) && !self.at_line_start() {
             items.push(self.expr());
         }
         let span = items[0].span.to(items[items.len() - 1].span);
+        if items.iter().any(|e| matches!(e.node, ExprKind::Error)) {
+            // Part of it is already reported; do not report the rest again.
+            return Spanned::new(ExprKind::Error, span);
+        }
         Spanned::new(ExprKind::Phrase(items), span)
     }
 
@@ -738,6 +816,7 @@ impl Parser {
             }
             if matches!(kind, TokenKind::Eof | TokenKind::RBrace | TokenKind::RBracket | TokenKind::RParen)
                 || self.at_statement_start()
+                || self.at_entry_start()
             {
                 self.unclosed(open, what, close_str);
                 return items;
@@ -765,7 +844,7 @@ impl Parser {
                 }
                 k if *k == close => {}
                 TokenKind::Eof | TokenKind::RBrace | TokenKind::RBracket | TokenKind::RParen => {}
-                _ if self.at_statement_start() => {}
+                _ if self.at_statement_start() || self.at_entry_start() => {}
                 _ => self.unexpected(
                     &format!("`,` or `{close_str}`"),
                     Some("separate items with `,`".into()),
