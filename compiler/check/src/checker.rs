@@ -67,6 +67,9 @@ pub(crate) struct Checker<'a> {
     /// Engine names of `engine` statements, also those with errors (so that an
     /// unknown version does not make `args ENGINE` look unused).
     declared_engines: Vec<String>,
+    /// Scopes with an import that failed: an unknown name there may be one the
+    /// missing file defines, so it is not reported again.
+    failed_imports: HashSet<ScopeId>,
 }
 
 const QUANT_FIELDS: &[(&str, &[&str])] = &[
@@ -143,6 +146,7 @@ impl<'a> Checker<'a> {
             quant_loc: None,
             precision_loc: None,
             declared_engines: Vec::new(),
+            failed_imports: HashSet::new(),
         }
     }
 
@@ -229,7 +233,11 @@ impl<'a> Checker<'a> {
         // Imports first: the unit's own definitions shadow imported ones.
         for stmt in &unit.ast.statements {
             if let StatementKind::Import { path } = &stmt.kind {
-                if let Some(target) = self.resolve_import(file, path) {
+                let resolved = self.resolve_import(file, path);
+                if resolved.is_none() {
+                    self.failed_imports.insert(scope);
+                }
+                if let Some(target) = resolved {
                     if self.loading.contains(&target) {
                         let mut chain: Vec<String> = self
                             .loading
@@ -480,6 +488,7 @@ impl<'a> Checker<'a> {
         };
         match result {
             Ok(v) => Some(Located::new(v, loc)),
+            Err(Mismatch::Type) if matches!(expr.node, ExprKind::Ident(_)) && self.failed_imports.contains(&rcx.scope) => None,
             Err(m) => {
                 let d = self.mismatch(m, &expr, rcx, ty, field);
                 let d = self.with_use(d, via_let, use_loc);
@@ -1214,7 +1223,14 @@ impl<'a> Checker<'a> {
                 _ => None,
             });
             if let Some(first) = earlier {
-                if first != key_loc {
+                if self.cells && first.file != key_loc.file {
+                    self.emit(
+                        Diagnostic::note("N0103", format!("the axis `{key}` replaces the one of an earlier cell"))
+                            .primary(key_loc, "used from now on")
+                            .secondary(first, "replaced"),
+                    );
+                    study.axes.retain(|a| a.name.value != key);
+                } else if first != key_loc {
                     self.emit(
                         Diagnostic::error("E0214", format!("the axis `{key}` is set twice"))
                             .primary(key_loc, "set again here")
@@ -1304,6 +1320,9 @@ impl<'a> Checker<'a> {
         let (expr, rcx) = self.resolve(expr, cx)?;
         match &expr.node {
             ExprKind::Ident(name) => {
+                if !self.scopes[rcx.scope].presets.contains_key(name) && self.failed_imports.contains(&rcx.scope) {
+                    return None; // perhaps defined by the file that could not be imported
+                }
                 let Some(def) = self.scopes[rcx.scope].presets.get(name).cloned() else {
                     let names: Vec<String> = self.scopes[rcx.scope].presets.keys().cloned().collect();
                     let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -2048,6 +2067,11 @@ impl<'a> Checker<'a> {
             let mut seen = HashSet::new();
             for point in q {
                 for (name, f) in point.fields() {
+                    // MXFP4 MoE experts are weight-only: engines dequantize them on
+                    // Hopper (gpt-oss on H100), so only Blackwell-only formats count.
+                    if name == "moe" && f.value == "mxfp4" && gpu.fp8 {
+                        continue;
+                    }
                     // A preset's value is reported where the user named the preset.
                     let (loc, via) = match (&point.preset, f.loc) {
                         (Some(preset), Some(def)) => {
