@@ -35,11 +35,13 @@ pub fn std_module(import_path: &str) -> Option<StdModule> {
 
 /// All standard modules.
 pub fn std_modules() -> impl Iterator<Item = StdModule> {
-    STD_MODULES.iter().map(|&(import_path, file_name, source)| StdModule {
-        import_path,
-        file_name,
-        source,
-    })
+    STD_MODULES
+        .iter()
+        .map(|&(import_path, file_name, source)| StdModule {
+            import_path,
+            file_name,
+            source,
+        })
 }
 
 /// One GPU of the catalog (`gpus.toml`).
@@ -129,7 +131,10 @@ pub fn engine_versions() -> &'static [EngineVersion] {
 
 /// Names of the engines the standard library knows, sorted.
 pub fn engine_names() -> Vec<&'static str> {
-    let mut names: Vec<&str> = engine_versions().iter().map(|e| e.engine.as_str()).collect();
+    let mut names: Vec<&str> = engine_versions()
+        .iter()
+        .map(|e| e.engine.as_str())
+        .collect();
     names.dedup();
     names
 }

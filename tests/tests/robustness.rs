@@ -168,6 +168,8 @@ const EDGE_CASES: &[&str] = &[
     "sweep { tp = [1, 2] }\nhardware H100 x 1\nsweep { pp = [9223372036854775807] }",
     "import \"std/presets\"\nimport \"std/presets\"\nimport \"std/nope\"",
     "é😀\u{202E}\u{FEFF}\u{0}\r\n\t",
+    // Found by cargo fuzz: a precision list with no valid pair, and a non-auto gemm.
+    "sweep {\n  quant { gemm = fp8 }\n  precision = [fp9/fp8]\n}\n",
 ];
 
 /// Tokens inserted by mutations and strung together by the token soup.

@@ -12,7 +12,10 @@ fn a_later_cell_uses_lets_presets_and_imports_of_earlier_ones() {
     let mut s = Session::new(std::env::temp_dir());
     let c1 = s.check_cell("cell-1", "import \"std/presets\"\nlet mems = [0.85, 0.9]\npreset mine = quant { kv-cache = fp8_e4m3 }\n");
     assert!(c1.diagnostics.is_empty(), "{:?}", c1.diagnostics);
-    let c2 = s.check_cell("cell-2", "sweep {\n  quant = [kv-cache-fp8, mine]\n  memory = mems\n}\n");
+    let c2 = s.check_cell(
+        "cell-2",
+        "sweep {\n  quant = [kv-cache-fp8, mine]\n  memory = mems\n}\n",
+    );
     assert!(c2.diagnostics.is_empty(), "{:?}", c2.diagnostics);
     let quant = c2.study.quant.as_ref().expect("quant axis");
     assert_eq!(quant.len(), 2);
@@ -24,7 +27,10 @@ fn a_later_cell_uses_lets_presets_and_imports_of_earlier_ones() {
 #[test]
 fn statements_accumulate_across_cells() {
     let mut s = Session::new(".");
-    s.check_cell("a", "model \"meta-llama/Llama-3.2-1B-Instruct\"\nengine vllm \"0.33.0\"\n");
+    s.check_cell(
+        "a",
+        "model \"meta-llama/Llama-3.2-1B-Instruct\"\nengine vllm \"0.33.0\"\n",
+    );
     let c = s.check_cell("b", "engine sglang \"0.5.23\"\nhardware H100 x 1\n");
     assert!(!c.has_errors(), "{:?}", c.diagnostics);
     assert_eq!(c.study.engines.len(), 2);
@@ -51,7 +57,11 @@ fn rerunning_a_cell_replaces_it_and_a_later_cell_overrides_with_a_note() {
     let mut s = Session::new(".");
     s.check_cell("one", "slo { ttft p90 < 1s }\n");
     let c = s.check_cell("one", "slo { ttft p90 < 2s }\n");
-    assert!(c.diagnostics.is_empty(), "re-running a cell must not duplicate it: {:?}", c.diagnostics);
+    assert!(
+        c.diagnostics.is_empty(),
+        "re-running a cell must not duplicate it: {:?}",
+        c.diagnostics
+    );
     let c = s.check_cell("two", "slo { ttft p90 < 500ms }\n");
     assert_eq!(codes(&c), vec!["N0103"]);
     assert_eq!(c.diagnostics[0].severity, Severity::Note);

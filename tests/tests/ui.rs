@@ -53,7 +53,9 @@ fn fixtures() -> Vec<PathBuf> {
                 if path.file_name().is_some_and(|n| n != "snapshots") {
                     stack.push(path);
                 }
-            } else if path.extension().is_some_and(|e| e == "tune") && !path.to_string_lossy().contains("/imported/") {
+            } else if path.extension().is_some_and(|e| e == "tune")
+                && !path.to_string_lossy().contains("/imported/")
+            {
                 out.push(path);
             }
         }
@@ -66,12 +68,17 @@ fn parse_expectations(text: &str) -> Result<Vec<Expectation>, String> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for (i, line) in lines.iter().enumerate() {
-        let Some(rest) = line.trim_start().strip_prefix("#~") else { continue };
+        let Some(rest) = line.trim_start().strip_prefix("#~") else {
+            continue;
+        };
         let target = (i + 1..lines.len())
             .find(|&j| !lines[j].trim_start().starts_with("#~"))
             .map(|j| j + 1)
             .unwrap_or(lines.len() + 1);
-        let (head, message) = rest.split_once(':').map(|(h, m)| (h, m.trim())).unwrap_or((rest, ""));
+        let (head, message) = rest
+            .split_once(':')
+            .map(|(h, m)| (h, m.trim()))
+            .unwrap_or((rest, ""));
         // `@file:line:col` contains colons: re-split for it.
         let (head, message) = if head.contains('@') {
             let (before, after) = rest.split_once('@').unwrap();
@@ -86,7 +93,10 @@ fn parse_expectations(text: &str) -> Result<Vec<Expectation>, String> {
         };
         let words: Vec<&str> = head.split_whitespace().collect();
         if words.len() != 3 {
-            return Err(format!("line {}: expected `#~ Severity CODE COL[-END]: message`", i + 1));
+            return Err(format!(
+                "line {}: expected `#~ Severity CODE COL[-END]: message`",
+                i + 1
+            ));
         }
         let severity = words[0].to_ascii_lowercase();
         if !["error", "warning", "note"].contains(&severity.as_str()) {
@@ -94,16 +104,29 @@ fn parse_expectations(text: &str) -> Result<Vec<Expectation>, String> {
         }
         let (file, line_no, column, end_column) = if let Some(at) = words[2].strip_prefix('@') {
             let parts: Vec<&str> = at.split(':').collect();
-            let [f, l, c] = parts[..] else { return Err(format!("line {}: expected @FILE:LINE:COL", i + 1)) };
-            (Some(f.to_string()), l.parse().map_err(|_| format!("line {}: bad line", i + 1))?, c.parse().map_err(|_| format!("line {}: bad column", i + 1))?, None)
+            let [f, l, c] = parts[..] else {
+                return Err(format!("line {}: expected @FILE:LINE:COL", i + 1));
+            };
+            (
+                Some(f.to_string()),
+                l.parse().map_err(|_| format!("line {}: bad line", i + 1))?,
+                c.parse()
+                    .map_err(|_| format!("line {}: bad column", i + 1))?,
+                None,
+            )
         } else {
             let (c, e) = match words[2].split_once('-') {
                 Some((c, e)) => (c, Some(e)),
                 None => (words[2], None),
             };
-            let c: usize = c.parse().map_err(|_| format!("line {}: bad column `{c}`", i + 1))?;
+            let c: usize = c
+                .parse()
+                .map_err(|_| format!("line {}: bad column `{c}`", i + 1))?;
             let e = match e {
-                Some(e) => Some(e.parse().map_err(|_| format!("line {}: bad end column `{e}`", i + 1))?),
+                Some(e) => Some(
+                    e.parse()
+                        .map_err(|_| format!("line {}: bad end column `{e}`", i + 1))?,
+                ),
                 None => None,
             };
             (None, target, c, e)
@@ -131,20 +154,33 @@ fn check_fixture(path: &Path) -> Checked {
         let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
         let lines: Vec<&str> = text.lines().collect();
         let mut starts: Vec<usize> = vec![0];
-        starts.extend(lines.iter().enumerate().filter(|(_, l)| l.trim() == "#% cell").map(|(i, _)| i + 1));
+        starts.extend(
+            lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.trim() == "#% cell")
+                .map(|(i, _)| i + 1),
+        );
         starts.dedup();
         let mut session = tune_check::Session::new(path.parent().unwrap());
         let mut last = None;
         for (n, &start) in starts.iter().enumerate() {
             let end = starts.get(n + 1).map(|s| s - 1).unwrap_or(lines.len());
-            let cell: Vec<&str> = lines.iter().enumerate().map(|(i, l)| if i >= start && i < end { *l } else { "" }).collect();
+            let cell: Vec<&str> = lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| if i >= start && i < end { *l } else { "" })
+                .collect();
             last = Some(session.check_cell(&format!("cell-{}", n + 1), &cell.join("\n")));
         }
         last.expect("a session fixture has a cell")
     } else {
         tune_check::check_path(path)
     };
-    if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("deny-")) {
+    if path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("deny-"))
+    {
         checked.deny_warnings();
     }
     checked
@@ -156,7 +192,13 @@ fn describe(d: &tune_check::Diagnostic, checked: &Checked) -> String {
             let s = checked.sources.get(l.loc.file);
             let (line, col) = s.line_column(l.loc.span.start);
             let (_, end) = s.line_column(l.loc.span.end);
-            format!("{} {} {}:{}-{}: {}", d.severity.as_str(), d.code, s.name.rsplit('/').next().unwrap_or(""), line, col.max(0), format!("{end}: {}", d.message))
+            let file = s.name.rsplit('/').next().unwrap_or("");
+            format!(
+                "{} {} {file}:{line}:{col}-{end}: {}",
+                d.severity.as_str(),
+                d.code,
+                d.message
+            )
         }
         None => format!("{} {}: {}", d.severity.as_str(), d.code, d.message),
     }
@@ -165,10 +207,18 @@ fn describe(d: &tune_check::Diagnostic, checked: &Checked) -> String {
 #[test]
 fn ui_expectations() {
     let fixtures = fixtures();
-    assert!(fixtures.len() >= 60, "expected at least 60 UI fixtures, found {}", fixtures.len());
+    assert!(
+        fixtures.len() >= 60,
+        "expected at least 60 UI fixtures, found {}",
+        fixtures.len()
+    );
     let mut failures = Vec::new();
     for path in &fixtures {
-        let name = path.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(path).display().to_string();
+        let name = path
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap_or(path)
+            .display()
+            .to_string();
         let text = std::fs::read_to_string(path).expect("fixture is UTF-8");
         let expected = match parse_expectations(&text) {
             Ok(e) => e,
@@ -178,16 +228,25 @@ fn ui_expectations() {
             }
         };
         let checked = check_fixture(path);
-        let root_name = checked.sources.iter().next().map(|(_, s)| s.name.clone()).unwrap_or_default();
+        let root_name = checked
+            .sources
+            .iter()
+            .next()
+            .map(|(_, s)| s.name.clone())
+            .unwrap_or_default();
         let mut unmatched: Vec<&tune_check::Diagnostic> = checked.diagnostics.iter().collect();
         let mut problems = Vec::new();
         for e in &expected {
             let pos = unmatched.iter().position(|d| {
-                let Some(l) = d.primary_label() else { return false };
+                let Some(l) = d.primary_label() else {
+                    return false;
+                };
                 let s = checked.sources.get(l.loc.file);
                 let file_ok = match &e.file {
                     Some(f) => s.name.ends_with(f.as_str()),
-                    None => s.name == root_name || (is_session(path) && s.name.starts_with("cell-")),
+                    None => {
+                        s.name == root_name || (is_session(path) && s.name.starts_with("cell-"))
+                    }
                 };
                 let (line, col) = s.line_column(l.loc.span.start);
                 let (_, end) = s.line_column(l.loc.span.end);
@@ -222,7 +281,13 @@ fn ui_expectations() {
             failures.push(format!("{name}:\n{}", problems.join("\n")));
         }
     }
-    assert!(failures.is_empty(), "{} of {} fixtures failed:\n{}", failures.len(), fixtures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures failed:\n{}",
+        failures.len(),
+        fixtures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Every registered code is exercised by at least one fixture.
@@ -234,8 +299,15 @@ fn ui_covers_every_code() {
             seen.insert(d.code);
         }
     }
-    let missing: Vec<&str> = tune_check::codes::CODES.iter().map(|c| c.code).filter(|c| !seen.contains(c)).collect();
-    assert!(missing.is_empty(), "codes without a UI fixture: {missing:?}");
+    let missing: Vec<&str> = tune_check::codes::CODES
+        .iter()
+        .map(|c| c.code)
+        .filter(|c| !seen.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a UI fixture: {missing:?}"
+    );
 }
 
 #[test]
@@ -251,7 +323,13 @@ fn ui_snapshots() {
         // Paths in the rendering are absolute; keep snapshots machine-independent.
         let dir = root.display().to_string();
         let rendered = rendered.replace(&format!("{dir}/"), "");
-        let name = path.strip_prefix(&root).unwrap().with_extension("").display().to_string().replace('/', "__");
+        let name = path
+            .strip_prefix(&root)
+            .unwrap()
+            .with_extension("")
+            .display()
+            .to_string()
+            .replace('/', "__");
         insta::with_settings!({
             snapshot_path => root.join("snapshots"),
             prepend_module_to_snapshot => false,

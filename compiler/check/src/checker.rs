@@ -73,15 +73,60 @@ pub(crate) struct Checker<'a> {
 }
 
 const QUANT_FIELDS: &[(&str, &[&str])] = &[
-    ("gemm", &["auto", "float16", "bfloat16", "float32", "fp8", "int8"]),
-    ("kv-cache", &["auto", "float16", "bfloat16", "fp8", "fp8_e5m2", "fp8_e4m3", "int8", "int4", "nvfp4"]),
-    ("attention", &["auto", "float16", "bfloat16", "fp8", "fp8_e5m2", "fp8_e4m3", "fp8_block"]),
-    ("moe", &["auto", "float16", "bfloat16", "fp8", "w4afp8", "mxfp4", "int8"]),
+    (
+        "gemm",
+        &["auto", "float16", "bfloat16", "float32", "fp8", "int8"],
+    ),
+    (
+        "kv-cache",
+        &[
+            "auto", "float16", "bfloat16", "fp8", "fp8_e5m2", "fp8_e4m3", "int8", "int4", "nvfp4",
+        ],
+    ),
+    (
+        "attention",
+        &[
+            "auto",
+            "float16",
+            "bfloat16",
+            "fp8",
+            "fp8_e5m2",
+            "fp8_e4m3",
+            "fp8_block",
+        ],
+    ),
+    (
+        "moe",
+        &[
+            "auto", "float16", "bfloat16", "fp8", "w4afp8", "mxfp4", "int8",
+        ],
+    ),
 ];
 const WEIGHT_FORMATS: &[&str] = &["fp8", "int8", "int4", "fp4", "mxfp4", "nvfp4"];
 const ACTIVATION_FORMATS: &[&str] = &["fp8", "int8", "fp16", "bf16"];
-const MODEL_QUANT: &[&str] = &["none", "awq", "gptq", "gguf", "fp8", "nvfp4", "mxfp4", "bitsandbytes", "detect"];
-const SWEEP_AXES: &[&str] = &["quant", "precision", "tp", "pp", "dp", "ep", "memory", "max-seqs", "context", "prefix-cache"];
+const MODEL_QUANT: &[&str] = &[
+    "none",
+    "awq",
+    "gptq",
+    "gguf",
+    "fp8",
+    "nvfp4",
+    "mxfp4",
+    "bitsandbytes",
+    "detect",
+];
+const SWEEP_AXES: &[&str] = &[
+    "quant",
+    "precision",
+    "tp",
+    "pp",
+    "dp",
+    "ep",
+    "memory",
+    "max-seqs",
+    "context",
+    "prefix-cache",
+];
 const DEPLOY_TARGETS: &[&str] = &["script", "compose", "k8s"];
 const STRATEGIES: &[&str] = &["grid", "random"];
 const METRICS: &[&str] = &["ttft", "tpot", "itl", "e2e", "error-rate", "throughput"];
@@ -95,7 +140,10 @@ const OBJECTIVES: &[(&str, &str)] = &[
     ("maximize", "goodput"),
 ];
 const ENDPOINTS: &[&str] = &["completions", "chat"];
-const POSITIVE: Ty = Ty::Int { min: 1, max: i64::MAX };
+const POSITIVE: Ty = Ty::Int {
+    min: 1,
+    max: i64::MAX,
+};
 
 /// Other spellings people use for names the language knows.
 const ALIASES: &[(&str, &str)] = &[
@@ -185,7 +233,10 @@ impl<'a> Checker<'a> {
         let mut singles: HashMap<&'static str, (Loc, FileId)> = HashMap::new();
         for unit in &units {
             for stmt in &unit.ast.statements {
-                let cx = Cx { file: unit.file, scope };
+                let cx = Cx {
+                    file: unit.file,
+                    scope,
+                };
                 self.statement(stmt, cx, &mut study, &mut singles);
             }
         }
@@ -214,7 +265,9 @@ impl<'a> Checker<'a> {
         for stmt in &unit.ast.statements {
             if !matches!(
                 stmt.kind,
-                StatementKind::Import { .. } | StatementKind::Let { .. } | StatementKind::Preset { .. }
+                StatementKind::Import { .. }
+                    | StatementKind::Let { .. }
+                    | StatementKind::Preset { .. }
             ) {
                 let kw = stmt.kind.keyword();
                 self.emit(
@@ -248,7 +301,10 @@ impl<'a> Checker<'a> {
                         chain.push(self.sources.get(target).name.clone());
                         self.emit(
                             Diagnostic::error("E0402", "import cycle")
-                                .primary(Loc::new(file, path.span), "this import leads back to a file being imported")
+                                .primary(
+                                    Loc::new(file, path.span),
+                                    "this import leads back to a file being imported",
+                                )
                                 .help(format!("the cycle: {}", chain.join(" → "))),
                         );
                         continue;
@@ -260,23 +316,45 @@ impl<'a> Checker<'a> {
                         let mut defs: Vec<&Def> = table.values().filter(|d| own(d)).collect();
                         defs.sort_by_key(|d| d.name.span.start);
                         for d in defs {
-                            let existing = if is_let { &self.scopes[scope].lets } else { &self.scopes[scope].presets }
-                                .get(&d.name.node)
-                                .cloned();
+                            let existing = if is_let {
+                                &self.scopes[scope].lets
+                            } else {
+                                &self.scopes[scope].presets
+                            }
+                            .get(&d.name.node)
+                            .cloned();
                             match existing {
                                 // Two imports define one name: which one is meant is ambiguous.
-                                Some(prev) if prev.file != d.file && !self.is_root_file(prev.file) => {
+                                Some(prev)
+                                    if prev.file != d.file && !self.is_root_file(prev.file) =>
+                                {
                                     let kind = if is_let { "let" } else { "preset" };
-                                    let d2 = Diagnostic::error("E0214", format!("`{kind} {}` is defined by two imported files", d.name.node))
-                                        .primary(Loc::new(file, path.span), "this import defines it again")
-                                        .secondary(Loc::new(prev.file, prev.name.span), "one definition")
-                                        .secondary(Loc::new(d.file, d.name.span), "another definition")
-                                        .help("rename one of them, or import only one of the files");
+                                    let d2 = Diagnostic::error(
+                                        "E0214",
+                                        format!(
+                                            "`{kind} {}` is defined by two imported files",
+                                            d.name.node
+                                        ),
+                                    )
+                                    .primary(
+                                        Loc::new(file, path.span),
+                                        "this import defines it again",
+                                    )
+                                    .secondary(
+                                        Loc::new(prev.file, prev.name.span),
+                                        "one definition",
+                                    )
+                                    .secondary(Loc::new(d.file, d.name.span), "another definition")
+                                    .help("rename one of them, or import only one of the files");
                                     self.emit(d2);
                                 }
                                 Some(_) => {}
                                 None => {
-                                    let mine = if is_let { &mut self.scopes[scope].lets } else { &mut self.scopes[scope].presets };
+                                    let mine = if is_let {
+                                        &mut self.scopes[scope].lets
+                                    } else {
+                                        &mut self.scopes[scope].presets
+                                    };
                                     mine.insert(d.name.node.clone(), d.clone());
                                 }
                             }
@@ -291,53 +369,84 @@ impl<'a> Checker<'a> {
                 StatementKind::Preset { name, value } => (name, value, false),
                 _ => continue,
             };
-            let def = Def { name: name.clone(), value: value.clone(), file, scope };
+            let def = Def {
+                name: name.clone(),
+                value: value.clone(),
+                file,
+                scope,
+            };
             let kind = if is_let { "let" } else { "preset" };
-            let table = if is_let { &self.scopes[scope].lets } else { &self.scopes[scope].presets };
+            let table = if is_let {
+                &self.scopes[scope].lets
+            } else {
+                &self.scopes[scope].presets
+            };
             if let Some(prev) = table.get(&name.node).cloned() {
                 let prev_loc = Loc::new(prev.file, prev.name.span);
                 let here = Loc::new(file, name.span);
                 if prev.file == file {
                     self.emit(
-                        Diagnostic::error("E0214", format!("`{kind} {}` is defined twice", name.node))
-                            .primary(here, "defined again here")
-                            .secondary(prev_loc, "first defined here")
-                            .help("rename one of them, or remove one"),
+                        Diagnostic::error(
+                            "E0214",
+                            format!("`{kind} {}` is defined twice", name.node),
+                        )
+                        .primary(here, "defined again here")
+                        .secondary(prev_loc, "first defined here")
+                        .help("rename one of them, or remove one"),
                     );
                     continue;
                 } else if self.is_root_file(prev.file) && self.cells {
                     self.emit(
-                        Diagnostic::note("N0103", format!("`{kind} {}` replaces the one of an earlier cell", name.node))
-                            .primary(here, "this definition is used from now on")
-                            .secondary(prev_loc, "replaced definition"),
+                        Diagnostic::note(
+                            "N0103",
+                            format!("`{kind} {}` replaces the one of an earlier cell", name.node),
+                        )
+                        .primary(here, "this definition is used from now on")
+                        .secondary(prev_loc, "replaced definition"),
                     );
                 } else if self.is_root_file(prev.file) {
                     self.emit(
-                        Diagnostic::error("E0214", format!("`{kind} {}` is defined twice", name.node))
-                            .primary(here, "defined again here")
-                            .secondary(prev_loc, "first defined here"),
+                        Diagnostic::error(
+                            "E0214",
+                            format!("`{kind} {}` is defined twice", name.node),
+                        )
+                        .primary(here, "defined again here")
+                        .secondary(prev_loc, "first defined here"),
                     );
                     continue;
                 } else {
                     self.emit(
-                        Diagnostic::warning("W0105", format!("`{kind} {}` shadows an imported definition", name.node))
-                            .primary(here, "this definition is used")
-                            .secondary(prev_loc, "imported definition, now hidden")
-                            .help("rename it if you meant a new setting"),
+                        Diagnostic::warning(
+                            "W0105",
+                            format!("`{kind} {}` shadows an imported definition", name.node),
+                        )
+                        .primary(here, "this definition is used")
+                        .secondary(prev_loc, "imported definition, now hidden")
+                        .help("rename it if you meant a new setting"),
                     );
                 }
             }
-            let table = if is_let { &mut self.scopes[scope].lets } else { &mut self.scopes[scope].presets };
+            let table = if is_let {
+                &mut self.scopes[scope].lets
+            } else {
+                &mut self.scopes[scope].presets
+            };
             table.insert(name.node.clone(), def);
         }
     }
 
     /// Reports `let` cycles of a file's own definitions, also those nothing uses.
     fn check_let_cycles(&mut self, scope: ScopeId, file: FileId) {
-        let mut own: Vec<Def> = self.scopes[scope].lets.values().filter(|d| d.file == file).cloned().collect();
+        let mut own: Vec<Def> = self.scopes[scope]
+            .lets
+            .values()
+            .filter(|d| d.file == file)
+            .cloned()
+            .collect();
         own.sort_by_key(|d| d.name.span.start);
         for def in own {
-            let probe = tune_syntax::Spanned::new(ExprKind::Ident(def.name.node.clone()), def.name.span);
+            let probe =
+                tune_syntax::Spanned::new(ExprKind::Ident(def.name.node.clone()), def.name.span);
             let _ = self.resolve(&probe, Cx { file, scope });
         }
     }
@@ -347,23 +456,37 @@ impl<'a> Checker<'a> {
     }
 
     /// Finds and loads the file of `import "PATH"`.
-    fn resolve_import(&mut self, from: FileId, path: &tune_syntax::Spanned<String>) -> Option<FileId> {
+    fn resolve_import(
+        &mut self,
+        from: FileId,
+        path: &tune_syntax::Spanned<String>,
+    ) -> Option<FileId> {
         let loc = Loc::new(from, path.span);
         if let Some(name) = path.node.strip_prefix("std/") {
             let _ = name;
             let Some(module) = tune_stdlib::std_module(&path.node) else {
                 let known: Vec<&str> = tune_stdlib::std_modules().map(|m| m.import_path).collect();
                 self.emit(
-                    Diagnostic::error("E0403", format!("the standard library has no module `{}`", path.node))
-                        .primary(loc, "unknown module")
-                        .help(suggestion_help(&path.node, &known, "standard modules")),
+                    Diagnostic::error(
+                        "E0403",
+                        format!("the standard library has no module `{}`", path.node),
+                    )
+                    .primary(loc, "unknown module")
+                    .help(suggestion_help(
+                        &path.node,
+                        &known,
+                        "standard modules",
+                    )),
                 );
                 return None;
             };
             if let Some(id) = self.sources.find_name(module.file_name) {
                 return Some(id);
             }
-            return Some(self.sources.add(Source::new(module.file_name, None, module.source)));
+            return Some(
+                self.sources
+                    .add(Source::new(module.file_name, None, module.source)),
+            );
         }
         let dir = match &self.sources.get(from).path {
             Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -372,7 +495,10 @@ impl<'a> Checker<'a> {
         let full = dir.join(&path.node);
         // Shown as the importer's name would be: `study.tune` imports `common.tune`.
         let shown = match &self.sources.get(from).path {
-            Some(_) => Path::new(&self.sources.get(from).name).parent().map(|p| p.join(&path.node)).unwrap_or_else(|| PathBuf::from(&path.node)),
+            Some(_) => Path::new(&self.sources.get(from).name)
+                .parent()
+                .map(|p| p.join(&path.node))
+                .unwrap_or_else(|| PathBuf::from(&path.node)),
             None => PathBuf::from(&path.node),
         };
         let canonical = full.canonicalize().unwrap_or(full.clone());
@@ -381,11 +507,18 @@ impl<'a> Checker<'a> {
         }
         match std::fs::read(&canonical) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Some(self.sources.add(Source::new(display_name(&shown), Some(canonical), text))),
+                Ok(text) => Some(self.sources.add(Source::new(
+                    display_name(&shown),
+                    Some(canonical),
+                    text,
+                ))),
                 Err(e) => {
                     self.emit(
                         Diagnostic::error("E0404", format!("`{}` is not UTF-8 text", path.node))
-                            .primary(loc, format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to())),
+                            .primary(
+                                loc,
+                                format!("invalid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+                            ),
                     );
                     None
                 }
@@ -400,7 +533,8 @@ impl<'a> Checker<'a> {
             }
             Err(e) => {
                 self.emit(
-                    Diagnostic::error("E0404", format!("cannot read `{}`", path.node)).primary(loc, e.to_string()),
+                    Diagnostic::error("E0404", format!("cannot read `{}`", path.node))
+                        .primary(loc, e.to_string()),
                 );
                 None
             }
@@ -422,10 +556,13 @@ impl<'a> Checker<'a> {
             if self.reported_cycles.insert(key.clone()) {
                 let start = self.resolving.iter().position(|k| *k == key).unwrap_or(0);
                 // Every member of the cycle is reported once, here.
-                for member in self.resolving[start..].to_vec() {
+                for member in self.resolving[start..].iter().cloned() {
                     self.reported_cycles.insert(member);
                 }
-                let mut path: Vec<String> = self.resolving[start..].iter().map(|(_, n)| n.clone()).collect();
+                let mut path: Vec<String> = self.resolving[start..]
+                    .iter()
+                    .map(|(_, n)| n.clone())
+                    .collect();
                 path.push(name.clone());
                 let message = if path.len() > 2 {
                     format!("`let {name}` refers to itself through {}", path.join(" → "))
@@ -433,7 +570,10 @@ impl<'a> Checker<'a> {
                     format!("`let {name}` refers to itself")
                 };
                 let mut d = Diagnostic::error("E0216", message)
-                    .primary(Loc::new(def.file, def.name.span), "defined in terms of itself")
+                    .primary(
+                        Loc::new(def.file, def.name.span),
+                        "defined in terms of itself",
+                    )
                     .help("a `let` cannot depend on its own value");
                 if def.file != cx.file || def.name.span != expr.span {
                     d = d.secondary(Loc::new(cx.file, expr.span), "used here");
@@ -443,8 +583,13 @@ impl<'a> Checker<'a> {
             return None;
         }
         self.resolving.push(key);
-        let inner = Cx { file: def.file, scope: def.scope };
-        let result = self.resolve(&def.value, inner).map(|(e, c)| (std::borrow::Cow::Owned(e.into_owned()), c));
+        let inner = Cx {
+            file: def.file,
+            scope: def.scope,
+        };
+        let result = self
+            .resolve(&def.value, inner)
+            .map(|(e, c)| (std::borrow::Cow::Owned(e.into_owned()), c));
         self.resolving.pop();
         result
     }
@@ -469,26 +614,42 @@ impl<'a> Checker<'a> {
                 ));
                 return None;
             }
-            (ExprKind::Precision { weights, activations }, Ty::Precision) => {
+            (
+                ExprKind::Precision {
+                    weights,
+                    activations,
+                },
+                Ty::Precision,
+            ) => {
                 return self.precision(weights, activations, rcx, loc);
             }
             (ExprKind::Call { .. }, Ty::Traffic) => return self.traffic(&expr, rcx),
             (ExprKind::Phrase(items), _) => {
                 let extra = Loc::new(rcx.file, items[1].span.to(items[items.len() - 1].span));
-                self.emit(self.with_use(
-                    Diagnostic::error("E0106", format!("`{field}` takes one value"))
-                        .primary(extra, "unexpected after the value")
-                        .help(format!("`{field}` expects {}; separate entries with a newline or `;`", ty.describe())),
-                    via_let,
-                    use_loc,
-                ));
+                self.emit(
+                    self.with_use(
+                        Diagnostic::error("E0106", format!("`{field}` takes one value"))
+                            .primary(extra, "unexpected after the value")
+                            .help(format!(
+                                "`{field}` expects {}; separate entries with a newline or `;`",
+                                ty.describe()
+                            )),
+                        via_let,
+                        use_loc,
+                    ),
+                );
                 return None;
             }
             (kind, ty) => coerce(kind, ty),
         };
         match result {
             Ok(v) => Some(Located::new(v, loc)),
-            Err(Mismatch::Type) if matches!(expr.node, ExprKind::Ident(_)) && self.failed_imports.contains(&rcx.scope) => None,
+            Err(Mismatch::Type)
+                if matches!(expr.node, ExprKind::Ident(_))
+                    && self.failed_imports.contains(&rcx.scope) =>
+            {
+                None
+            }
             Err(m) => {
                 let d = self.mismatch(m, &expr, rcx, ty, field);
                 let d = self.with_use(d, via_let, use_loc);
@@ -511,14 +672,22 @@ impl<'a> Checker<'a> {
         match m {
             Mismatch::Type => {
                 let found = expr.node.describe();
-                let mut d = Diagnostic::error("E0201", format!("`{field}` expects {}, found {found}", ty.short()))
-                    .primary(loc, format!("expected {}", ty.describe()));
+                let mut d = Diagnostic::error(
+                    "E0201",
+                    format!("`{field}` expects {}, found {found}", ty.short()),
+                )
+                .primary(loc, format!("expected {}", ty.describe()));
                 if let ExprKind::Ident(name) = &expr.node {
                     let lets: Vec<String> = self.scopes[cx.scope].lets.keys().cloned().collect();
                     if let Some(s) = did_you_mean(name, lets.iter().map(String::as_str)) {
-                        d = d.help(format!("`{name}` is not defined; did you mean the `let` `{s}`?"));
+                        d = d.help(format!(
+                            "`{name}` is not defined; did you mean the `let` `{s}`?"
+                        ));
                     } else {
-                        d = d.help(format!("`{name}` is no `let` in scope, and `{field}` expects {}", ty.describe()));
+                        d = d.help(format!(
+                            "`{name}` is no `let` in scope, and `{field}` expects {}",
+                            ty.describe()
+                        ));
                     }
                 } else if let (ExprKind::Str(s), Ty::Enum { choices, .. }) = (&expr.node, ty) {
                     if choices.contains(&s.as_str()) {
@@ -529,7 +698,12 @@ impl<'a> Checker<'a> {
                         d = d.help(format!("write the number without quotes: `{}`", s.trim()));
                     }
                 } else if let ExprKind::Quantity { unit, .. } = &expr.node {
-                    d = d.help(format!("`{}` is a unit of {}; `{field}` expects {}", unit.as_str(), unit.kind().describe(), ty.describe()));
+                    d = d.help(format!(
+                        "`{}` is a unit of {}; `{field}` expects {}",
+                        unit.as_str(),
+                        unit.kind().describe(),
+                        ty.describe()
+                    ));
                 }
                 d
             }
@@ -540,34 +714,62 @@ impl<'a> Checker<'a> {
                     "a size" => format!("`{number}GiB`"),
                     _ => format!("`{number} req/s` or `{number} tok/s`"),
                 };
-                Diagnostic::error("E0202", format!("`{field}` expects {what}, which needs a unit"))
-                    .primary(loc, "a number without a unit")
-                    .help(format!("write it with a unit, like {example}"))
+                Diagnostic::error(
+                    "E0202",
+                    format!("`{field}` expects {what}, which needs a unit"),
+                )
+                .primary(loc, "a number without a unit")
+                .help(format!("write it with a unit, like {example}"))
             }
-            Mismatch::Range(text) => Diagnostic::error("E0203", format!("`{field}` {text}"))
-                .primary(loc, "out of range"),
+            Mismatch::Range(text) => {
+                Diagnostic::error("E0203", format!("`{field}` {text}")).primary(loc, "out of range")
+            }
             Mismatch::Choice => {
-                let ExprKind::Ident(name) = &expr.node else { unreachable!() };
+                let ExprKind::Ident(name) = &expr.node else {
+                    unreachable!()
+                };
                 let list: &[&str] = match ty {
                     Ty::Enum { choices, .. } => choices,
                     _ => &["on", "off"],
                 };
-                Diagnostic::error("E0204", format!("`{name}` is not {} for `{field}`", ty.short()))
-                    .primary(loc, "not one of the choices")
-                    .help(suggestion_help(name, list, "expected one of"))
+                Diagnostic::error(
+                    "E0204",
+                    format!("`{name}` is not {} for `{field}`", ty.short()),
+                )
+                .primary(loc, "not one of the choices")
+                .help(suggestion_help(name, list, "expected one of"))
             }
         }
     }
 
-    fn precision(&mut self, weights: &Ident, activations: &Ident, cx: Cx, loc: Loc) -> Option<Located<Value>> {
+    fn precision(
+        &mut self,
+        weights: &Ident,
+        activations: &Ident,
+        cx: Cx,
+        loc: Loc,
+    ) -> Option<Located<Value>> {
         let mut ok = true;
-        for (part, list, what) in [(weights, WEIGHT_FORMATS, "weight"), (activations, ACTIVATION_FORMATS, "activation")] {
+        for (part, list, what) in [
+            (weights, WEIGHT_FORMATS, "weight"),
+            (activations, ACTIVATION_FORMATS, "activation"),
+        ] {
             if !list.contains(&part.node.as_str()) {
                 ok = false;
                 self.emit(
-                    Diagnostic::error("E0207", format!("`{}` is not {} {what} format", part.node, article(what)))
-                        .primary(Loc::new(cx.file, part.span), format!("not {} {what} format", article(what)))
-                        .help(suggestion_help(&part.node, list, &format!("{what} formats"))),
+                    Diagnostic::error(
+                        "E0207",
+                        format!("`{}` is not {} {what} format", part.node, article(what)),
+                    )
+                    .primary(
+                        Loc::new(cx.file, part.span),
+                        format!("not {} {what} format", article(what)),
+                    )
+                    .help(suggestion_help(
+                        &part.node,
+                        list,
+                        &format!("{what} formats"),
+                    )),
                 );
             }
         }
@@ -579,22 +781,35 @@ impl<'a> Checker<'a> {
             w = "mxfp4".into();
             self.emit(
                 Diagnostic::note("N0101", "`fp4` is read as `mxfp4`")
-                    .primary(Loc::new(cx.file, weights.span), "MXFP4: dynamic per-block FP4")
+                    .primary(
+                        Loc::new(cx.file, weights.span),
+                        "MXFP4: dynamic per-block FP4",
+                    )
                     .help("write `nvfp4` for NVIDIA's FP4 format"),
             );
         }
-        Some(Located::new(Value::Precision(PrecisionPair { weights: w, activations: activations.node.clone() }), loc))
+        Some(Located::new(
+            Value::Precision(PrecisionPair {
+                weights: w,
+                activations: activations.node.clone(),
+            }),
+            loc,
+        ))
     }
 
     fn traffic(&mut self, expr: &Expr, cx: Cx) -> Option<Located<Value>> {
-        let ExprKind::Call { name, args, second } = &expr.node else { return None };
+        let ExprKind::Call { name, args, second } = &expr.node else {
+            return None;
+        };
         let loc = Loc::new(cx.file, expr.span);
         let broken = |items: &[Expr]| items.iter().any(|e| matches!(e.node, ExprKind::Error));
         if broken(args) || second.as_deref().is_some_and(broken) {
             return None; // the parser reported it
         }
         let bad = |msg: String, help: &str| {
-            Diagnostic::error("E0208", msg).primary(loc, "invalid scenario").help(help.to_string())
+            Diagnostic::error("E0208", msg)
+                .primary(loc, "invalid scenario")
+                .help(help.to_string())
         };
         let nums = |items: &[Expr]| -> Option<Vec<f64>> {
             items
@@ -620,46 +835,79 @@ impl<'a> Checker<'a> {
             }
         };
         let (Some(first), rest) = (nums(args), second.as_ref().map(|s| nums(s))) else {
-            self.emit(bad(format!("`{shape}` takes token counts (numbers)"), "lengths are in tokens, written as plain integers"));
+            self.emit(bad(
+                format!("`{shape}` takes token counts (numbers)"),
+                "lengths are in tokens, written as plain integers",
+            ));
             return None;
         };
         let traffic = match name.node.as_str() {
             "D" => {
                 if second.is_some() || first.len() != 2 {
-                    self.emit(bad(format!("`D` takes two lengths: `{shape}`"), "for example `D(100,100)`"));
+                    self.emit(bad(
+                        format!("`D` takes two lengths: `{shape}`"),
+                        "for example `D(100,100)`",
+                    ));
                     return None;
                 }
                 if first.iter().any(|x| *x < 1.0 || x.fract() != 0.0) {
-                    self.emit(bad("token counts must be whole numbers of at least 1".into(), "for example `D(100,100)`"));
+                    self.emit(bad(
+                        "token counts must be whole numbers of at least 1".into(),
+                        "for example `D(100,100)`",
+                    ));
                     return None;
                 }
-                Traffic::Deterministic { input: first[0] as u64, output: first[1] as u64 }
+                Traffic::Deterministic {
+                    input: first[0] as u64,
+                    output: first[1] as u64,
+                }
             }
             _ => {
                 let Some(Some(second)) = rest else {
-                    self.emit(bad(format!("`{}` needs input and output groups: `{shape}`", name.node), "for example `N(480,240)/(300,150)`"));
+                    self.emit(bad(
+                        format!("`{}` needs input and output groups: `{shape}`", name.node),
+                        "for example `N(480,240)/(300,150)`",
+                    ));
                     return None;
                 };
                 if first.len() != 2 || second.len() != 2 {
-                    self.emit(bad(format!("each group of `{shape}` has two numbers"), "for example `U(50,150)/(10,100)`"));
+                    self.emit(bad(
+                        format!("each group of `{shape}` has two numbers"),
+                        "for example `U(50,150)/(10,100)`",
+                    ));
                     return None;
                 }
                 if name.node == "N" {
                     if first[0] < 1.0 || second[0] < 1.0 || first[1] < 0.0 || second[1] < 0.0 {
-                        self.emit(bad("means must be at least 1 token and standard deviations at least 0".into(), "for example `N(480,240)/(300,150)`"));
+                        self.emit(bad(
+                            "means must be at least 1 token and standard deviations at least 0"
+                                .into(),
+                            "for example `N(480,240)/(300,150)`",
+                        ));
                         return None;
                     }
-                    Traffic::Normal { input_mean: first[0], input_sd: first[1], output_mean: second[0], output_sd: second[1] }
+                    Traffic::Normal {
+                        input_mean: first[0],
+                        input_sd: first[1],
+                        output_mean: second[0],
+                        output_sd: second[1],
+                    }
                 } else {
                     let all = [first[0], first[1], second[0], second[1]];
                     if all.iter().any(|x| *x < 1.0 || x.fract() != 0.0) {
-                        self.emit(bad("bounds must be whole token counts of at least 1".into(), "for example `U(50,150)/(10,100)`"));
+                        self.emit(bad(
+                            "bounds must be whole token counts of at least 1".into(),
+                            "for example `U(50,150)/(10,100)`",
+                        ));
                         return None;
                     }
                     for (group, g) in [("input", &first), ("output", &second)] {
                         if g[0] > g[1] {
                             self.emit(bad(
-                                format!("the {group} minimum {} is above its maximum {}", g[0], g[1]),
+                                format!(
+                                    "the {group} minimum {} is above its maximum {}",
+                                    g[0], g[1]
+                                ),
                                 "write each group as (min,max), for example `U(50,150)/(10,100)`",
                             ));
                             return None;
@@ -678,7 +926,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Reads one value or a list of values (an axis).
-    fn axis(&mut self, expr: &Expr, cx: Cx, ty: &Ty, field: &str) -> Option<(Vec<Located<Value>>, bool)> {
+    fn axis(
+        &mut self,
+        expr: &Expr,
+        cx: Cx,
+        ty: &Ty,
+        field: &str,
+    ) -> Option<(Vec<Located<Value>>, bool)> {
         let use_loc = Loc::new(cx.file, expr.span);
         let (resolved, rcx) = self.resolve(expr, cx)?;
         let ExprKind::List(items) = &resolved.node else {
@@ -699,10 +953,13 @@ impl<'a> Checker<'a> {
             if let Some(v) = self.value(item, rcx, ty, field) {
                 if let Some(prev) = out.iter().find(|p| p.value == v.value) {
                     self.emit(
-                        Diagnostic::warning("W0106", format!("`{field}` lists the same value twice"))
-                            .primary(v.loc, "repeated here")
-                            .secondary(prev.loc, "first here")
-                            .help("a repeated value adds no experiment; remove it"),
+                        Diagnostic::warning(
+                            "W0106",
+                            format!("`{field}` lists the same value twice"),
+                        )
+                        .primary(v.loc, "repeated here")
+                        .secondary(prev.loc, "first here")
+                        .help("a repeated value adds no experiment; remove it"),
                     );
                     continue;
                 }
@@ -716,7 +973,13 @@ impl<'a> Checker<'a> {
 
     /// Checks a record's keys against `allowed` (unknown and duplicate keys) and
     /// returns its entries by key.
-    fn fields<'r>(&mut self, record: &'r Record, cx: Cx, allowed: &[&str], what: &str) -> Vec<&'r Entry> {
+    fn fields<'r>(
+        &mut self,
+        record: &'r Record,
+        cx: Cx,
+        allowed: &[&str],
+        what: &str,
+    ) -> Vec<&'r Entry> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         let mut out = Vec::new();
         for entry in &record.entries {
@@ -756,9 +1019,12 @@ impl<'a> Checker<'a> {
         if let Some(&(prev, prev_file)) = singles.get(keyword) {
             if self.cells && prev_file != cx.file {
                 self.emit(
-                    Diagnostic::note("N0103", format!("this `{keyword}` replaces the one of an earlier cell"))
-                        .primary(here, "used from now on")
-                        .secondary(prev, "replaced"),
+                    Diagnostic::note(
+                        "N0103",
+                        format!("this `{keyword}` replaces the one of an earlier cell"),
+                    )
+                    .primary(here, "used from now on")
+                    .secondary(prev, "replaced"),
                 );
             } else {
                 self.emit(
@@ -804,13 +1070,16 @@ impl<'a> Checker<'a> {
                     study.hardware = self.hardware(gpu, count.as_ref(), cx, stmt_loc);
                 }
             }
-            StatementKind::Engine { name, version, body } => {
+            StatementKind::Engine {
+                name,
+                version,
+                body,
+            } => {
                 self.declared_engines.push(name.node.clone());
                 if let Some(engine) = self.engine(name, version, body.as_ref(), cx, stmt_loc) {
-                    let dup = study
-                        .engines
-                        .iter()
-                        .position(|e| e.name.value == engine.name.value && e.version.value == engine.version.value);
+                    let dup = study.engines.iter().position(|e| {
+                        e.name.value == engine.name.value && e.version.value == engine.version.value
+                    });
                     match dup {
                         Some(i) if self.cells && study.engines[i].loc.file != cx.file => {
                             self.emit(
@@ -834,23 +1103,38 @@ impl<'a> Checker<'a> {
             }
             StatementKind::Deploy { target, body } => {
                 if let Some(deploy) = self.deploy(target, body.as_ref(), cx, stmt_loc) {
-                    if let Some(prev) = study.deploys.iter().find(|d| d.target.value == deploy.target.value) {
+                    if let Some(prev) = study
+                        .deploys
+                        .iter()
+                        .find(|d| d.target.value == deploy.target.value)
+                    {
                         if self.cells && prev.loc.file != cx.file {
                             self.emit(
-                                Diagnostic::note("N0103", format!("this `deploy {}` replaces the one of an earlier cell", deploy.target.value))
-                                    .primary(deploy.target.loc, "used from now on")
-                                    .secondary(prev.target.loc, "replaced"),
+                                Diagnostic::note(
+                                    "N0103",
+                                    format!(
+                                        "this `deploy {}` replaces the one of an earlier cell",
+                                        deploy.target.value
+                                    ),
+                                )
+                                .primary(deploy.target.loc, "used from now on")
+                                .secondary(prev.target.loc, "replaced"),
                             );
                         } else {
                             self.emit(
-                                Diagnostic::error("E0214", format!("`deploy {}` is listed twice", deploy.target.value))
-                                    .primary(deploy.target.loc, "listed again here")
-                                    .secondary(prev.target.loc, "first listed here"),
+                                Diagnostic::error(
+                                    "E0214",
+                                    format!("`deploy {}` is listed twice", deploy.target.value),
+                                )
+                                .primary(deploy.target.loc, "listed again here")
+                                .secondary(prev.target.loc, "first listed here"),
                             );
                             return;
                         }
                     }
-                    study.deploys.retain(|d| d.target.value != deploy.target.value);
+                    study
+                        .deploys
+                        .retain(|d| d.target.value != deploy.target.value);
                     study.deploys.push(deploy);
                 }
             }
@@ -877,7 +1161,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn model(&mut self, id: &tune_syntax::Spanned<String>, body: Option<&Record>, cx: Cx, loc: Loc) -> Model {
+    fn model(
+        &mut self,
+        id: &tune_syntax::Spanned<String>,
+        body: Option<&Record>,
+        cx: Cx,
+        loc: Loc,
+    ) -> Model {
         let id_loc = Loc::new(cx.file, id.span);
         let mut quantization = Located::new("detect".to_string(), id_loc);
         let mut revision = None;
@@ -885,7 +1175,10 @@ impl<'a> Checker<'a> {
             for entry in self.fields(body, cx, &["quantization", "revision"], "`model`") {
                 match entry.key.node.as_str() {
                     "quantization" => {
-                        let ty = Ty::Enum { what: "a checkpoint quantization", choices: MODEL_QUANT };
+                        let ty = Ty::Enum {
+                            what: "a checkpoint quantization",
+                            choices: MODEL_QUANT,
+                        };
                         if let Some(v) = self.value(&entry.value, cx, &ty, "quantization") {
                             quantization = Located::new(v.value.to_arg_string(), v.loc);
                         }
@@ -900,12 +1193,22 @@ impl<'a> Checker<'a> {
             }
         }
         let (effective, detected_from) = if quantization.value == "detect" {
-            match detect_quantization(&id.node, self.sources.get(cx.file).path.as_deref(), &self.base_dir) {
+            match detect_quantization(
+                &id.node,
+                self.sources.get(cx.file).path.as_deref(),
+                &self.base_dir,
+            ) {
                 Some((q, from)) => {
                     self.emit(
-                        Diagnostic::note("N0102", format!("the checkpoint is taken as `{q}`-quantized (from its {from})"))
-                            .primary(id_loc, format!("detected `{q}`"))
-                            .help(format!("if that is wrong, write `model \"{}\" {{ quantization = none }}`", id.node)),
+                        Diagnostic::note(
+                            "N0102",
+                            format!("the checkpoint is taken as `{q}`-quantized (from its {from})"),
+                        )
+                        .primary(id_loc, format!("detected `{q}`"))
+                        .help(format!(
+                            "if that is wrong, write `model \"{}\" {{ quantization = none }}`",
+                            id.node
+                        )),
                     );
                     (q, Some(from))
                 }
@@ -924,7 +1227,13 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn hardware(&mut self, gpu: &Ident, count: Option<&Expr>, cx: Cx, loc: Loc) -> Option<Hardware> {
+    fn hardware(
+        &mut self,
+        gpu: &Ident,
+        count: Option<&Expr>,
+        cx: Cx,
+        loc: Loc,
+    ) -> Option<Hardware> {
         let gpu_loc = Loc::new(cx.file, gpu.span);
         let count = match count {
             Some(e) => {
@@ -935,7 +1244,10 @@ impl<'a> Checker<'a> {
             None => Located::new(1, gpu_loc),
         };
         let Some(entry) = tune_stdlib::gpu(&gpu.node) else {
-            let names: Vec<&str> = tune_stdlib::gpus().iter().map(|g| g.name.as_str()).collect();
+            let names: Vec<&str> = tune_stdlib::gpus()
+                .iter()
+                .map(|g| g.name.as_str())
+                .collect();
             let mut help = suggestion_help(&gpu.node, &names, "known GPUs");
             // `H100x2`: the count glued to the name.
             if let Some((name, n)) = gpu.node.rsplit_once('x') {
@@ -974,13 +1286,24 @@ impl<'a> Checker<'a> {
         let version_loc = Loc::new(cx.file, version.span);
         if !versions.contains(&version.node.as_str()) {
             let help = match did_you_mean(&version.node, versions.iter().copied()) {
-                Some(s) => format!("did you mean \"{s}\"? The stdlib has schemas for {} {}", name.node, versions.join(", ")),
-                None => format!("the stdlib has schemas for {} {}", name.node, versions.join(", ")),
+                Some(s) => format!(
+                    "did you mean \"{s}\"? The stdlib has schemas for {} {}",
+                    name.node,
+                    versions.join(", ")
+                ),
+                None => format!(
+                    "the stdlib has schemas for {} {}",
+                    name.node,
+                    versions.join(", ")
+                ),
             };
             self.emit(
-                Diagnostic::error("E0212", format!("{} version \"{}\" is not known", name.node, version.node))
-                    .primary(version_loc, "no schema for this version")
-                    .help(help),
+                Diagnostic::error(
+                    "E0212",
+                    format!("{} version \"{}\" is not known", name.node, version.node),
+                )
+                .primary(version_loc, "no schema for this version")
+                .help(help),
             );
             return None;
         }
@@ -994,8 +1317,15 @@ impl<'a> Checker<'a> {
             env: Default::default(),
             loc,
         };
-        let Some(body) = body else { return Some(engine) };
-        for entry in self.fields(body, cx, &["image", "port", "entrypoint", "health", "env"], "`engine`") {
+        let Some(body) = body else {
+            return Some(engine);
+        };
+        for entry in self.fields(
+            body,
+            cx,
+            &["image", "port", "entrypoint", "health", "env"],
+            "`engine`",
+        ) {
             let key = entry.key.node.as_str();
             match key {
                 "image" | "health" => {
@@ -1003,9 +1333,12 @@ impl<'a> Checker<'a> {
                         let s = Located::new(v.value.to_arg_string(), v.loc);
                         if key == "health" && !s.value.starts_with('/') {
                             self.emit(
-                                Diagnostic::error("E0203", "`health` must be a path starting with `/`")
-                                    .primary(s.loc, "not a path")
-                                    .help("for example `health = \"/health\"`"),
+                                Diagnostic::error(
+                                    "E0203",
+                                    "`health` must be a path starting with `/`",
+                                )
+                                .primary(s.loc, "not a path")
+                                .help("for example `health = \"/health\"`"),
                             );
                         } else if key == "image" {
                             engine.image = Some(s);
@@ -1015,14 +1348,18 @@ impl<'a> Checker<'a> {
                     }
                 }
                 "port" => {
-                    if let Some(v) = self.value(&entry.value, cx, &Ty::Int { min: 1, max: 65535 }, "port") {
+                    if let Some(v) =
+                        self.value(&entry.value, cx, &Ty::Int { min: 1, max: 65535 }, "port")
+                    {
                         if let Value::Int(p) = v.value {
                             engine.port = Some(Located::new(p as u16, v.loc));
                         }
                     }
                 }
                 "entrypoint" => {
-                    let Some((expr, rcx)) = self.resolve(&entry.value, cx) else { continue };
+                    let Some((expr, rcx)) = self.resolve(&entry.value, cx) else {
+                        continue;
+                    };
                     let ExprKind::List(items) = &expr.node else {
                         self.emit(
                             Diagnostic::error("E0201", "`entrypoint` expects a list of strings")
@@ -1033,18 +1370,27 @@ impl<'a> Checker<'a> {
                     };
                     let words: Vec<String> = items
                         .iter()
-                        .filter_map(|i| self.value(i, rcx, &Ty::Str, "entrypoint").map(|v| v.value.to_arg_string()))
+                        .filter_map(|i| {
+                            self.value(i, rcx, &Ty::Str, "entrypoint")
+                                .map(|v| v.value.to_arg_string())
+                        })
                         .collect();
                     if words.len() == items.len() {
-                        engine.entrypoint = Some(Located::new(words, Loc::new(rcx.file, expr.span)));
+                        engine.entrypoint =
+                            Some(Located::new(words, Loc::new(rcx.file, expr.span)));
                     }
                 }
                 "env" => {
-                    let Some((expr, rcx)) = self.resolve(&entry.value, cx) else { continue };
+                    let Some((expr, rcx)) = self.resolve(&entry.value, cx) else {
+                        continue;
+                    };
                     let ExprKind::Record(record) = &expr.node else {
                         self.emit(
                             Diagnostic::error("E0201", "`env` expects a record of variables")
-                                .primary(Loc::new(rcx.file, expr.span), "expected `{ NAME = \"value\" }`"),
+                                .primary(
+                                    Loc::new(rcx.file, expr.span),
+                                    "expected `{ NAME = \"value\" }`",
+                                ),
                         );
                         continue;
                     };
@@ -1052,9 +1398,12 @@ impl<'a> Checker<'a> {
                     for var in &record.entries {
                         if let Some(first) = seen.get(&var.key.node) {
                             self.emit(
-                                Diagnostic::error("E0214", format!("`{}` is set twice in `env`", var.key.node))
-                                    .primary(Loc::new(rcx.file, var.key.span), "set again here")
-                                    .secondary(Loc::new(rcx.file, *first), "first set here"),
+                                Diagnostic::error(
+                                    "E0214",
+                                    format!("`{}` is set twice in `env`", var.key.node),
+                                )
+                                .primary(Loc::new(rcx.file, var.key.span), "set again here")
+                                .secondary(Loc::new(rcx.file, *first), "first set here"),
                             );
                             continue;
                         }
@@ -1076,7 +1425,10 @@ impl<'a> Checker<'a> {
                                 }
                             };
                             if let Some(text) = text {
-                                engine.env.insert(var.key.node.clone(), Located::new(text, Loc::new(vcx.file, vexpr.span)));
+                                engine.env.insert(
+                                    var.key.node.clone(),
+                                    Located::new(text, Loc::new(vcx.file, vexpr.span)),
+                                );
                             }
                         }
                     }
@@ -1101,7 +1453,13 @@ impl<'a> Checker<'a> {
         false
     }
 
-    fn deploy(&mut self, target: &Ident, body: Option<&Record>, cx: Cx, loc: Loc) -> Option<Deploy> {
+    fn deploy(
+        &mut self,
+        target: &Ident,
+        body: Option<&Record>,
+        cx: Cx,
+        loc: Loc,
+    ) -> Option<Deploy> {
         let target_loc = Loc::new(cx.file, target.span);
         if !DEPLOY_TARGETS.contains(&target.node.as_str()) {
             self.emit(
@@ -1111,8 +1469,14 @@ impl<'a> Checker<'a> {
             );
             return None;
         }
-        let mut deploy = Deploy { target: Located::new(target.node.clone(), target_loc), fields: Default::default(), loc };
-        let Some(body) = body else { return Some(deploy) };
+        let mut deploy = Deploy {
+            target: Located::new(target.node.clone(), target_loc),
+            fields: Default::default(),
+            loc,
+        };
+        let Some(body) = body else {
+            return Some(deploy);
+        };
         let allowed: &[&str] = match target.node.as_str() {
             "script" => &["hf-cache"],
             "compose" => &["gpus", "hf-cache", "shm-size"],
@@ -1127,32 +1491,78 @@ impl<'a> Checker<'a> {
                     _ => "this field applies to other targets",
                 };
                 self.emit(
-                    Diagnostic::error("E0209", format!("`deploy {}` has no field `{key}`", target.node))
-                        .primary(Loc::new(cx.file, entry.key.span), format!("not a field of `{}`", target.node))
-                        .help(format!("{why}; fields of `{}`: {}", target.node, allowed.join(", "))),
+                    Diagnostic::error(
+                        "E0209",
+                        format!("`deploy {}` has no field `{key}`", target.node),
+                    )
+                    .primary(
+                        Loc::new(cx.file, entry.key.span),
+                        format!("not a field of `{}`", target.node),
+                    )
+                    .help(format!(
+                        "{why}; fields of `{}`: {}",
+                        target.node,
+                        allowed.join(", ")
+                    )),
                 );
             }
         }
-        let entries: Vec<&Entry> = body.entries.iter().filter(|e| allowed.contains(&e.key.node.as_str()) || !all.contains(&e.key.node.as_str())).collect();
-        let record = Record { entries: entries.into_iter().cloned().collect(), span: body.span, open: body.open };
+        let entries: Vec<&Entry> = body
+            .entries
+            .iter()
+            .filter(|e| {
+                allowed.contains(&e.key.node.as_str()) || !all.contains(&e.key.node.as_str())
+            })
+            .collect();
+        let record = Record {
+            entries: entries.into_iter().cloned().collect(),
+            span: body.span,
+            open: body.open,
+        };
         for entry in self.fields(&record, cx, allowed, &format!("`deploy {}`", target.node)) {
             let key = entry.key.node.as_str();
-            let Some((expr, rcx)) = self.resolve(&entry.value, cx) else { continue };
+            let Some((expr, rcx)) = self.resolve(&entry.value, cx) else {
+                continue;
+            };
             if matches!(expr.node, ExprKind::Error) {
                 continue; // already reported by the parser
             }
             let vloc = Loc::new(rcx.file, expr.span);
             let value = match (key, &expr.node) {
                 ("gpus", ExprKind::Ident(a)) if a == "all" => Some(DeployValue::All),
-                ("gpus", _) => self.value(&expr, rcx, &POSITIVE, "gpus").map(|v| DeployValue::Value(v.value)),
-                ("namespace", _) => self.value(&expr, rcx, &Ty::Str, key).map(|v| DeployValue::Value(v.value)),
-                ("shm-size", _) => self.value(&expr, rcx, &Ty::Size, key).map(|v| DeployValue::Value(v.value)),
+                ("gpus", _) => self
+                    .value(&expr, rcx, &POSITIVE, "gpus")
+                    .map(|v| DeployValue::Value(v.value)),
+                ("namespace", _) => self
+                    .value(&expr, rcx, &Ty::Str, key)
+                    .map(|v| DeployValue::Value(v.value)),
+                ("shm-size", _) => self
+                    .value(&expr, rcx, &Ty::Size, key)
+                    .map(|v| DeployValue::Value(v.value)),
                 ("hf-cache", ExprKind::Str(s)) => Some(DeployValue::Value(Value::Str(s.clone()))),
-                ("hf-cache", ExprKind::Call { name, args, second: None }) if name.node == "pvc" && target.node == "k8s" => {
-                    self.string_args(name, args, 1, rcx, expr.span).map(|mut a| DeployValue::Pvc(a.remove(0)))
-                }
-                ("hf-token", ExprKind::Call { name, args, second: None }) if name.node == "secret" => {
-                    self.string_args(name, args, 2, rcx, expr.span).map(|a| DeployValue::Secret { name: a[0].clone(), key: a[1].clone() })
+                (
+                    "hf-cache",
+                    ExprKind::Call {
+                        name,
+                        args,
+                        second: None,
+                    },
+                ) if name.node == "pvc" && target.node == "k8s" => self
+                    .string_args(name, args, 1, rcx, expr.span)
+                    .map(|mut a| DeployValue::Pvc(a.remove(0))),
+                (
+                    "hf-token",
+                    ExprKind::Call {
+                        name,
+                        args,
+                        second: None,
+                    },
+                ) if name.node == "secret" => {
+                    self.string_args(name, args, 2, rcx, expr.span)
+                        .map(|a| DeployValue::Secret {
+                            name: a[0].clone(),
+                            key: a[1].clone(),
+                        })
                 }
                 (_, ExprKind::Call { name, .. }) => {
                     let expected = match key {
@@ -1161,9 +1571,15 @@ impl<'a> Checker<'a> {
                         _ => "`secret(\"name\", \"key\")`",
                     };
                     self.emit(
-                        Diagnostic::error("E0215", format!("`{}(...)` cannot be used for `{key}` here", name.node))
-                            .primary(Loc::new(rcx.file, name.span), "not allowed here")
-                            .help(format!("`{key}` of `deploy {}` takes {expected}", target.node)),
+                        Diagnostic::error(
+                            "E0215",
+                            format!("`{}(...)` cannot be used for `{key}` here", name.node),
+                        )
+                        .primary(Loc::new(rcx.file, name.span), "not allowed here")
+                        .help(format!(
+                            "`{key}` of `deploy {}` takes {expected}",
+                            target.node
+                        )),
                     );
                     None
                 }
@@ -1177,8 +1593,14 @@ impl<'a> Checker<'a> {
                 }
                 _ => {
                     self.emit(
-                        Diagnostic::error("E0201", format!("`{key}` expects a path string, found {}", expr.node.describe()))
-                            .primary(vloc, "expected a string"),
+                        Diagnostic::error(
+                            "E0201",
+                            format!(
+                                "`{key}` expects a path string, found {}",
+                                expr.node.describe()
+                            ),
+                        )
+                        .primary(vloc, "expected a string"),
                     );
                     None
                 }
@@ -1190,7 +1612,14 @@ impl<'a> Checker<'a> {
         Some(deploy)
     }
 
-    fn string_args(&mut self, name: &Ident, args: &[Expr], n: usize, cx: Cx, call: Span) -> Option<Vec<String>> {
+    fn string_args(
+        &mut self,
+        name: &Ident,
+        args: &[Expr],
+        n: usize,
+        cx: Cx,
+        call: Span,
+    ) -> Option<Vec<String>> {
         let strings: Vec<Option<String>> = args
             .iter()
             .map(|a| match &a.node {
@@ -1199,11 +1628,22 @@ impl<'a> Checker<'a> {
             })
             .collect();
         if args.len() != n || strings.iter().any(Option::is_none) {
-            let shape = if n == 1 { format!("{}(\"name\")", name.node) } else { format!("{}(\"name\", \"key\")", name.node) };
+            let shape = if n == 1 {
+                format!("{}(\"name\")", name.node)
+            } else {
+                format!("{}(\"name\", \"key\")", name.node)
+            };
             self.emit(
-                Diagnostic::error("E0215", format!("`{}` takes {n} string argument{}", name.node, if n == 1 { "" } else { "s" }))
-                    .primary(Loc::new(cx.file, call), "wrong arguments")
-                    .help(format!("write `{shape}`")),
+                Diagnostic::error(
+                    "E0215",
+                    format!(
+                        "`{}` takes {n} string argument{}",
+                        name.node,
+                        if n == 1 { "" } else { "s" }
+                    ),
+                )
+                .primary(Loc::new(cx.file, call), "wrong arguments")
+                .help(format!("write `{shape}`")),
             );
             return None;
         }
@@ -1217,17 +1657,32 @@ impl<'a> Checker<'a> {
             let key = entry.key.node.as_str();
             let key_loc = Loc::new(cx.file, entry.key.span);
             // The same axis in two `sweep` blocks.
-            let earlier = study.axes.iter().find(|a| a.name.value == key).map(|a| a.name.loc).or(match key {
-                "quant" => study.quant.as_ref().and_then(|q| q.first()).map(|_| self.quant_loc.unwrap_or(key_loc)),
-                "precision" => study.precision.as_ref().map(|_| self.precision_loc.unwrap_or(key_loc)),
-                _ => None,
-            });
+            let earlier = study
+                .axes
+                .iter()
+                .find(|a| a.name.value == key)
+                .map(|a| a.name.loc)
+                .or(match key {
+                    "quant" => study
+                        .quant
+                        .as_ref()
+                        .and_then(|q| q.first())
+                        .map(|_| self.quant_loc.unwrap_or(key_loc)),
+                    "precision" => study
+                        .precision
+                        .as_ref()
+                        .map(|_| self.precision_loc.unwrap_or(key_loc)),
+                    _ => None,
+                });
             if let Some(first) = earlier {
                 if self.cells && first.file != key_loc.file {
                     self.emit(
-                        Diagnostic::note("N0103", format!("the axis `{key}` replaces the one of an earlier cell"))
-                            .primary(key_loc, "used from now on")
-                            .secondary(first, "replaced"),
+                        Diagnostic::note(
+                            "N0103",
+                            format!("the axis `{key}` replaces the one of an earlier cell"),
+                        )
+                        .primary(key_loc, "used from now on")
+                        .secondary(first, "replaced"),
                     );
                     study.axes.retain(|a| a.name.value != key);
                 } else if first != key_loc {
@@ -1261,13 +1716,21 @@ impl<'a> Checker<'a> {
                 }
                 _ => {
                     let ty = match key {
-                        "memory" => Ty::Ratio { min: 0.0, min_inclusive: false, max: 1.0 },
+                        "memory" => Ty::Ratio {
+                            min: 0.0,
+                            min_inclusive: false,
+                            max: 1.0,
+                        },
                         "prefix-cache" => Ty::OnOff,
                         "tp" | "pp" | "dp" | "ep" => Ty::Int { min: 1, max: 1024 },
                         _ => POSITIVE,
                     };
                     if let Some((values, is_list)) = self.axis(&entry.value, cx, &ty, key) {
-                        study.axes.push(Axis { name: Located::new(key.to_string(), key_loc), values, is_list });
+                        study.axes.push(Axis {
+                            name: Located::new(key.to_string(), key_loc),
+                            values,
+                            is_list,
+                        });
                     }
                 }
             }
@@ -1282,7 +1745,9 @@ impl<'a> Checker<'a> {
             // `quant { f = [..] }`, `quant = { f = [..] }` and `quant = quant { .. }`: the
             // product of the fields (a record of single values is one point).
             ExprKind::Record(record) => self.quant_product(record, rcx),
-            ExprKind::Typed { name, record } if name.node == "quant" => self.quant_product(record, rcx),
+            ExprKind::Typed { name, record } if name.node == "quant" => {
+                self.quant_product(record, rcx)
+            }
             ExprKind::List(items) => {
                 if items.is_empty() {
                     self.emit(
@@ -1297,10 +1762,13 @@ impl<'a> Checker<'a> {
                     if let Some(p) = self.quant_point(item, rcx, "quant") {
                         if let Some(prev) = out.iter().find(|q| same_quant(q, &p)) {
                             self.emit(
-                                Diagnostic::warning("W0106", "`quant` lists the same setting twice")
-                                    .primary(p.loc, "same four fields as an earlier point")
-                                    .secondary(prev.loc, "first here")
-                                    .help("a repeated setting adds no experiment; remove it"),
+                                Diagnostic::warning(
+                                    "W0106",
+                                    "`quant` lists the same setting twice",
+                                )
+                                .primary(p.loc, "same four fields as an earlier point")
+                                .secondary(prev.loc, "first here")
+                                .help("a repeated setting adds no experiment; remove it"),
                             );
                             continue;
                         }
@@ -1320,11 +1788,14 @@ impl<'a> Checker<'a> {
         let (expr, rcx) = self.resolve(expr, cx)?;
         match &expr.node {
             ExprKind::Ident(name) => {
-                if !self.scopes[rcx.scope].presets.contains_key(name) && self.failed_imports.contains(&rcx.scope) {
+                if !self.scopes[rcx.scope].presets.contains_key(name)
+                    && self.failed_imports.contains(&rcx.scope)
+                {
                     return None; // perhaps defined by the file that could not be imported
                 }
                 let Some(def) = self.scopes[rcx.scope].presets.get(name).cloned() else {
-                    let names: Vec<String> = self.scopes[rcx.scope].presets.keys().cloned().collect();
+                    let names: Vec<String> =
+                        self.scopes[rcx.scope].presets.keys().cloned().collect();
                     let mut names: Vec<&str> = names.iter().map(String::as_str).collect();
                     names.sort();
                     let std_has = tune_stdlib::std_module("std/presets")
@@ -1333,7 +1804,8 @@ impl<'a> Checker<'a> {
                     let help = if std_has && !names.contains(&name.as_str()) {
                         format!("`{name}` is defined in the standard library: add `import \"std/presets\"`")
                     } else if names.is_empty() {
-                        "no presets are in scope; `import \"std/presets\"` brings the standard ones".to_string()
+                        "no presets are in scope; `import \"std/presets\"` brings the standard ones"
+                            .to_string()
                     } else {
                         suggestion_help(name, &names, "presets in scope")
                     };
@@ -1344,7 +1816,14 @@ impl<'a> Checker<'a> {
                     );
                     return None;
                 };
-                let mut p = self.preset_value(&def.value, Cx { file: def.file, scope: def.scope }, name)?;
+                let mut p = self.preset_value(
+                    &def.value,
+                    Cx {
+                        file: def.file,
+                        scope: def.scope,
+                    },
+                    name,
+                )?;
                 p.preset = Some(name.clone());
                 p.loc = use_loc;
                 Some(p)
@@ -1353,8 +1832,14 @@ impl<'a> Checker<'a> {
                 if let ExprKind::Typed { name, .. } = &expr.node {
                     if name.node != "quant" {
                         self.emit(
-                            Diagnostic::error("E0201", format!("`{field}` expects a quant setting, found `{} {{ ... }}`", name.node))
-                                .primary(Loc::new(rcx.file, name.span), "expected `quant { ... }`"),
+                            Diagnostic::error(
+                                "E0201",
+                                format!(
+                                    "`{field}` expects a quant setting, found `{} {{ ... }}`",
+                                    name.node
+                                ),
+                            )
+                            .primary(Loc::new(rcx.file, name.span), "expected `quant { ... }`"),
                         );
                         return None;
                     }
@@ -1366,8 +1851,17 @@ impl<'a> Checker<'a> {
             ExprKind::Error => None,
             other => {
                 self.emit(
-                    Diagnostic::error("E0201", format!("`{field}` expects a preset or a quant record, found {}", other.describe()))
-                        .primary(Loc::new(rcx.file, expr.span), "expected a preset name or `{ gemm = ..., kv-cache = ... }`"),
+                    Diagnostic::error(
+                        "E0201",
+                        format!(
+                            "`{field}` expects a preset or a quant record, found {}",
+                            other.describe()
+                        ),
+                    )
+                    .primary(
+                        Loc::new(rcx.file, expr.span),
+                        "expected a preset name or `{ gemm = ..., kv-cache = ... }`",
+                    ),
                 );
                 None
             }
@@ -1395,24 +1889,31 @@ impl<'a> Checker<'a> {
             }
         };
         let result = match &expr.node {
-            ExprKind::Typed { name, record } if name.node == "quant" => {
-                self.quant_record(record, rcx, false).and_then(|mut v| v.pop())
-            }
+            ExprKind::Typed { name, record } if name.node == "quant" => self
+                .quant_record(record, rcx, false)
+                .and_then(|mut v| v.pop()),
             ExprKind::Ident(_) => self.quant_point(&expr, rcx, "preset"),
             ExprKind::Record(_) => {
                 self.emit(
                     Diagnostic::error("E0201", "a preset is written `quant { ... }`")
                         .primary(Loc::new(rcx.file, expr.span), "add `quant` before `{`")
-                        .help(format!("write `preset {preset} = quant {{ kv-cache = fp8_e5m2 }}`")),
+                        .help(format!(
+                            "write `preset {preset} = quant {{ kv-cache = fp8_e5m2 }}`"
+                        )),
                 );
                 None
             }
             ExprKind::Error => None,
             other => {
                 self.emit(
-                    Diagnostic::error("E0201", format!("a preset is a quant setting, found {}", other.describe()))
-                        .primary(Loc::new(rcx.file, expr.span), "expected `quant { ... }`")
-                        .help(format!("write `preset {preset} = quant {{ kv-cache = fp8_e5m2 }}`")),
+                    Diagnostic::error(
+                        "E0201",
+                        format!("a preset is a quant setting, found {}", other.describe()),
+                    )
+                    .primary(Loc::new(rcx.file, expr.span), "expected `quant { ... }`")
+                    .help(format!(
+                        "write `preset {preset} = quant {{ kv-cache = fp8_e5m2 }}`"
+                    )),
                 );
                 None
             }
@@ -1430,7 +1931,10 @@ impl<'a> Checker<'a> {
         for entry in self.fields(record, cx, &names, "`quant`") {
             let i = names.iter().position(|n| *n == entry.key.node).unwrap_or(0);
             let (field, choices) = QUANT_FIELDS[i];
-            let ty = Ty::Enum { what: "a quantization dtype", choices };
+            let ty = Ty::Enum {
+                what: "a quantization dtype",
+                choices,
+            };
             let Some((expr, rcx)) = self.resolve(&entry.value, cx) else {
                 ok = false;
                 continue;
@@ -1447,9 +1951,14 @@ impl<'a> Checker<'a> {
                 }
                 if items.is_empty() {
                     self.emit(
-                        Diagnostic::warning("W0101", format!("`{field}` has an empty list, which means `auto`"))
-                            .primary(Loc::new(rcx.file, expr.span), "read as `auto`")
-                            .help(format!("write `{field} = auto`, or list the dtypes to sweep")),
+                        Diagnostic::warning(
+                            "W0101",
+                            format!("`{field}` has an empty list, which means `auto`"),
+                        )
+                        .primary(Loc::new(rcx.file, expr.span), "read as `auto`")
+                        .help(format!(
+                            "write `{field} = auto`, or list the dtypes to sweep"
+                        )),
                     );
                     continue;
                 }
@@ -1458,7 +1967,10 @@ impl<'a> Checker<'a> {
                 Some((values, _)) if !values.is_empty() => {
                     columns[i] = values
                         .into_iter()
-                        .map(|v| QuantField { value: v.value.to_arg_string(), loc: Some(v.loc) })
+                        .map(|v| QuantField {
+                            value: v.value.to_arg_string(),
+                            loc: Some(v.loc),
+                        })
                         .collect();
                 }
                 _ => ok = false,
@@ -1494,9 +2006,17 @@ impl<'a> Checker<'a> {
 
     // ----- args -------------------------------------------------------------------
 
-    fn args(&mut self, engine: Option<&Ident>, body: &Record, cx: Cx, loc: Loc, study: &Study) -> ArgsBlock {
+    fn args(
+        &mut self,
+        engine: Option<&Ident>,
+        body: &Record,
+        cx: Cx,
+        loc: Loc,
+        study: &Study,
+    ) -> ArgsBlock {
         let engine = engine.and_then(|e| {
-            self.known_engine(e, cx).then(|| Located::new(e.node.clone(), Loc::new(cx.file, e.span)))
+            self.known_engine(e, cx)
+                .then(|| Located::new(e.node.clone(), Loc::new(cx.file, e.span)))
         });
         let _ = study;
         let mut flags: Vec<Flag> = Vec::new();
@@ -1515,7 +2035,11 @@ impl<'a> Checker<'a> {
             }
             seen.insert(name.clone(), entry.key.span);
             if let Some((values, is_list)) = self.axis(&entry.value, cx, &Ty::Scalar, &name) {
-                flags.push(Flag { name: Located::new(name, key_loc), values, is_list });
+                flags.push(Flag {
+                    name: Located::new(name, key_loc),
+                    values,
+                    is_list,
+                });
             }
         }
         ArgsBlock { engine, flags, loc }
@@ -1524,7 +2048,11 @@ impl<'a> Checker<'a> {
     // ----- slo --------------------------------------------------------------------
 
     fn slo(&mut self, body: &tune_syntax::SloBlock, cx: Cx, loc: Loc) -> Slo {
-        let mut slo = Slo { objectives: Vec::new(), steepness: Located::new(0.1, loc), loc };
+        let mut slo = Slo {
+            objectives: Vec::new(),
+            steepness: Located::new(0.1, loc),
+            loc,
+        };
         let mut steepness_at: Option<Loc> = None;
         for entry in &body.entries {
             match entry {
@@ -1547,11 +2075,12 @@ impl<'a> Checker<'a> {
                 }
                 SloEntry::Objective(o) => {
                     if let Some(obj) = self.objective(o, cx) {
-                        if let Some(prev) = slo
-                            .objectives
-                            .iter()
-                            .find(|p| p.metric.value == obj.metric.value && p.statistic.as_ref().map(|s| &s.value) == obj.statistic.as_ref().map(|s| &s.value) && p.upper_bound == obj.upper_bound)
-                        {
+                        if let Some(prev) = slo.objectives.iter().find(|p| {
+                            p.metric.value == obj.metric.value
+                                && p.statistic.as_ref().map(|s| &s.value)
+                                    == obj.statistic.as_ref().map(|s| &s.value)
+                                && p.upper_bound == obj.upper_bound
+                        }) {
                             self.emit(
                                 Diagnostic::error("E0214", "the same objective is set twice")
                                     .primary(obj.loc, "set again here")
@@ -1586,14 +2115,21 @@ impl<'a> Checker<'a> {
                 return None;
             }
         };
-        let latency = matches!(metric, Metric::Ttft | Metric::Tpot | Metric::Itl | Metric::E2e);
+        let latency = matches!(
+            metric,
+            Metric::Ttft | Metric::Tpot | Metric::Itl | Metric::E2e
+        );
         let mut ok = true;
         let statistic = match &o.statistic {
             Some(s) if !latency => {
                 self.emit(
                     Diagnostic::error("E0204", format!("`{}` takes no statistic", o.metric.node))
                         .primary(Loc::new(cx.file, s.span), "remove this")
-                        .help(format!("write `{} {} ...`", o.metric.node, o.comparison.node.as_str())),
+                        .help(format!(
+                            "write `{} {} ...`",
+                            o.metric.node,
+                            o.comparison.node.as_str()
+                        )),
                 );
                 ok = false;
                 None
@@ -1612,7 +2148,12 @@ impl<'a> Checker<'a> {
                 self.emit(
                     Diagnostic::error("E0219", format!("`{}` needs a statistic", o.metric.node))
                         .primary(metric_loc, "which statistic?")
-                        .help(format!("write for example `{} p90 {} ...`; statistics: {}", o.metric.node, o.comparison.node.as_str(), STATISTICS.join(", "))),
+                        .help(format!(
+                            "write for example `{} p90 {} ...`; statistics: {}",
+                            o.metric.node,
+                            o.comparison.node.as_str(),
+                            STATISTICS.join(", ")
+                        )),
                 );
                 ok = false;
                 None
@@ -1624,16 +2165,37 @@ impl<'a> Checker<'a> {
         if upper != wants_upper {
             let right = if wants_upper { "<" } else { ">" };
             self.emit(
-                Diagnostic::error("E0222", format!("`{}` is bounded from {}", o.metric.node, if wants_upper { "above" } else { "below" }))
-                    .primary(Loc::new(cx.file, o.comparison.span), format!("should be `{right}`"))
-                    .help(if wants_upper { "lower is better for latencies and error rates: write `< THRESHOLD`" } else { "higher is better for throughput: write `> THRESHOLD`" }),
+                Diagnostic::error(
+                    "E0222",
+                    format!(
+                        "`{}` is bounded from {}",
+                        o.metric.node,
+                        if wants_upper { "above" } else { "below" }
+                    ),
+                )
+                .primary(
+                    Loc::new(cx.file, o.comparison.span),
+                    format!("should be `{right}`"),
+                )
+                .help(if wants_upper {
+                    "lower is better for latencies and error rates: write `< THRESHOLD`"
+                } else {
+                    "higher is better for throughput: write `> THRESHOLD`"
+                }),
             );
             ok = false;
         }
         let ty = match metric {
-            Metric::ErrorRate => Ty::Ratio { min: 0.0, min_inclusive: true, max: 1.0 },
+            Metric::ErrorRate => Ty::Ratio {
+                min: 0.0,
+                min_inclusive: true,
+                max: 1.0,
+            },
             Metric::Throughput => Ty::Rate,
-            _ => Ty::Duration { min: 0.0, min_inclusive: false },
+            _ => Ty::Duration {
+                min: 0.0,
+                min_inclusive: false,
+            },
         };
         let threshold = self.value(&o.threshold, cx, &ty, &o.metric.node);
         let mut weight = 1.0;
@@ -1675,16 +2237,35 @@ impl<'a> Checker<'a> {
                     self.emit(
                         Diagnostic::error("E0219", format!("`{name}` needs a value"))
                             .primary(oloc, "value missing")
-                            .help(if name == "weight" { "for example `weight 2`" } else { "for example `fail-ratio 20%`" }),
+                            .help(if name == "weight" {
+                                "for example `weight 2`"
+                            } else {
+                                "for example `fail-ratio 20%`"
+                            }),
                     );
                     ok = false;
                 }
                 ("weight", Some(v)) => match self.value(v, cx, &Ty::Positive, "weight") {
-                    Some(Located { value: Value::Float(w), .. }) => weight = w,
+                    Some(Located {
+                        value: Value::Float(w),
+                        ..
+                    }) => weight = w,
                     _ => ok = false,
                 },
-                (_, Some(v)) => match self.value(v, cx, &Ty::Ratio { min: 0.0, min_inclusive: true, max: 1.0 }, "fail-ratio") {
-                    Some(Located { value: Value::Ratio(r), loc }) => fail_ratio = Some((r, loc)),
+                (_, Some(v)) => match self.value(
+                    v,
+                    cx,
+                    &Ty::Ratio {
+                        min: 0.0,
+                        min_inclusive: true,
+                        max: 1.0,
+                    },
+                    "fail-ratio",
+                ) {
+                    Some(Located {
+                        value: Value::Ratio(r),
+                        loc,
+                    }) => fail_ratio = Some((r, loc)),
                     _ => ok = false,
                 },
             }
@@ -1725,10 +2306,24 @@ impl<'a> Checker<'a> {
             endpoint: None,
             loc,
         };
-        let allowed = ["traffic", "concurrency", "rate", "duration", "requests", "warmup", "endpoint"];
+        let allowed = [
+            "traffic",
+            "concurrency",
+            "rate",
+            "duration",
+            "requests",
+            "warmup",
+            "endpoint",
+        ];
         let entries = self.fields(body, cx, &allowed, "`benchmark`");
-        let conc = entries.iter().find(|e| e.key.node == "concurrency").map(|e| e.key.span);
-        let rate = entries.iter().find(|e| e.key.node == "rate").map(|e| e.key.span);
+        let conc = entries
+            .iter()
+            .find(|e| e.key.node == "concurrency")
+            .map(|e| e.key.span);
+        let rate = entries
+            .iter()
+            .find(|e| e.key.node == "rate")
+            .map(|e| e.key.span);
         if let (Some(c), Some(r)) = (conc, rate) {
             let (first, second) = if c.start < r.start { (c, r) } else { (r, c) };
             self.emit(
@@ -1743,35 +2338,67 @@ impl<'a> Checker<'a> {
             match key {
                 "traffic" => {
                     if let Some((vals, _)) = self.axis(&entry.value, cx, &Ty::Traffic, key) {
-                        b.traffic = vals.into_iter().filter_map(|v| match v.value { Value::Traffic(t) => Some(Located::new(t, v.loc)), _ => None }).collect();
+                        b.traffic = vals
+                            .into_iter()
+                            .filter_map(|v| match v.value {
+                                Value::Traffic(t) => Some(Located::new(t, v.loc)),
+                                _ => None,
+                            })
+                            .collect();
                     }
                 }
                 "concurrency" => {
                     if let Some((vals, _)) = self.axis(&entry.value, cx, &POSITIVE, key) {
-                        b.concurrency = vals.into_iter().filter_map(|v| match v.value { Value::Int(i) => Some(Located::new(i, v.loc)), _ => None }).collect();
+                        b.concurrency = vals
+                            .into_iter()
+                            .filter_map(|v| match v.value {
+                                Value::Int(i) => Some(Located::new(i, v.loc)),
+                                _ => None,
+                            })
+                            .collect();
                     }
                 }
                 "rate" if conc.is_none() => {
                     if let Some((vals, _)) = self.axis(&entry.value, cx, &Ty::RequestRate, key) {
-                        b.rate = vals.into_iter().filter_map(|v| match v.value { Value::RequestRate(r) => Some(Located::new(r, v.loc)), _ => None }).collect();
+                        b.rate = vals
+                            .into_iter()
+                            .filter_map(|v| match v.value {
+                                Value::RequestRate(r) => Some(Located::new(r, v.loc)),
+                                _ => None,
+                            })
+                            .collect();
                     }
                 }
                 "duration" | "warmup" => {
-                    let ty = Ty::Duration { min: 0.0, min_inclusive: key == "warmup" };
+                    let ty = Ty::Duration {
+                        min: 0.0,
+                        min_inclusive: key == "warmup",
+                    };
                     if let Some(v) = self.value(&entry.value, cx, &ty, key) {
                         if let Value::Duration(s) = v.value {
                             let l = Some(Located::new(s, v.loc));
-                            if key == "duration" { b.duration = l } else { b.warmup = l }
+                            if key == "duration" {
+                                b.duration = l
+                            } else {
+                                b.warmup = l
+                            }
                         }
                     }
                 }
                 "requests" => {
-                    if let Some(Located { value: Value::Int(n), loc }) = self.value(&entry.value, cx, &POSITIVE, key) {
+                    if let Some(Located {
+                        value: Value::Int(n),
+                        loc,
+                    }) = self.value(&entry.value, cx, &POSITIVE, key)
+                    {
                         b.requests = Some(Located::new(n, loc));
                     }
                 }
                 "endpoint" => {
-                    let ty = Ty::Enum { what: "an endpoint", choices: ENDPOINTS };
+                    let ty = Ty::Enum {
+                        what: "an endpoint",
+                        choices: ENDPOINTS,
+                    };
                     if let Some(v) = self.value(&entry.value, cx, &ty, key) {
                         b.endpoint = Some(Located::new(v.value.to_arg_string(), v.loc));
                     }
@@ -1782,13 +2409,22 @@ impl<'a> Checker<'a> {
         b
     }
 
-    fn search(&mut self, strategy: &Ident, body: Option<&Record>, cx: Cx, loc: Loc) -> Option<Search> {
+    fn search(
+        &mut self,
+        strategy: &Ident,
+        body: Option<&Record>,
+        cx: Cx,
+        loc: Loc,
+    ) -> Option<Search> {
         let sloc = Loc::new(cx.file, strategy.span);
         if !STRATEGIES.contains(&strategy.node.as_str()) {
             self.emit(
-                Diagnostic::error("E0204", format!("`{}` is not a search strategy", strategy.node))
-                    .primary(sloc, "unknown strategy")
-                    .help(suggestion_help(&strategy.node, STRATEGIES, "strategies")),
+                Diagnostic::error(
+                    "E0204",
+                    format!("`{}` is not a search strategy", strategy.node),
+                )
+                .primary(sloc, "unknown strategy")
+                .help(suggestion_help(&strategy.node, STRATEGIES, "strategies")),
             );
             return None;
         }
@@ -1803,7 +2439,11 @@ impl<'a> Checker<'a> {
             seed: None,
             loc,
         };
-        let empty = Record { entries: vec![], span: strategy.span, open: strategy.span };
+        let empty = Record {
+            entries: vec![],
+            span: strategy.span,
+            open: strategy.span,
+        };
         let body = body.unwrap_or(&empty);
         let mut allowed = vec!["objective", "timeout", "max-experiments", "strict"];
         if random {
@@ -1819,7 +2459,12 @@ impl<'a> Checker<'a> {
             }
         }
         let rec = Record {
-            entries: body.entries.iter().filter(|e| random || !matches!(e.key.node.as_str(), "samples" | "seed")).cloned().collect(),
+            entries: body
+                .entries
+                .iter()
+                .filter(|e| random || !matches!(e.key.node.as_str(), "samples" | "seed"))
+                .cloned()
+                .collect(),
             span: body.span,
             open: body.open,
         };
@@ -1828,18 +2473,44 @@ impl<'a> Checker<'a> {
             match key {
                 "objective" => s.objective = self.search_objective(&entry.value, cx),
                 "timeout" => {
-                    if let Some(Located { value: Value::Duration(d), loc }) = self.value(&entry.value, cx, &Ty::Duration { min: 0.0, min_inclusive: false }, key) {
+                    if let Some(Located {
+                        value: Value::Duration(d),
+                        loc,
+                    }) = self.value(
+                        &entry.value,
+                        cx,
+                        &Ty::Duration {
+                            min: 0.0,
+                            min_inclusive: false,
+                        },
+                        key,
+                    ) {
                         s.timeout = Some(Located::new(d, loc));
                     }
                 }
                 "strict" => {
-                    if let Some(Located { value: Value::Bool(b), loc }) = self.value(&entry.value, cx, &Ty::Bool, key) {
+                    if let Some(Located {
+                        value: Value::Bool(b),
+                        loc,
+                    }) = self.value(&entry.value, cx, &Ty::Bool, key)
+                    {
                         s.strict = Some(Located::new(b, loc));
                     }
                 }
                 _ => {
-                    let ty = if key == "seed" { Ty::Int { min: 0, max: i64::MAX } } else { POSITIVE };
-                    if let Some(Located { value: Value::Int(n), loc }) = self.value(&entry.value, cx, &ty, key) {
+                    let ty = if key == "seed" {
+                        Ty::Int {
+                            min: 0,
+                            max: i64::MAX,
+                        }
+                    } else {
+                        POSITIVE
+                    };
+                    if let Some(Located {
+                        value: Value::Int(n),
+                        loc,
+                    }) = self.value(&entry.value, cx, &ty, key)
+                    {
                         let l = Some(Located::new(n, loc));
                         match key {
                             "max-experiments" => s.max_experiments = l,
@@ -1869,7 +2540,13 @@ impl<'a> Checker<'a> {
         let all: Vec<String> = OBJECTIVES.iter().map(|(d, t)| format!("{d} {t}")).collect();
         let all_ref: Vec<&str> = all.iter().map(String::as_str).collect();
         let words: Option<Vec<&str>> = match &expr.node {
-            ExprKind::Phrase(items) => items.iter().map(|i| match &i.node { ExprKind::Ident(s) => Some(s.as_str()), _ => None }).collect(),
+            ExprKind::Phrase(items) => items
+                .iter()
+                .map(|i| match &i.node {
+                    ExprKind::Ident(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect(),
             ExprKind::Ident(s) => Some(vec![s.as_str()]),
             _ => None,
         };
@@ -1880,9 +2557,13 @@ impl<'a> Checker<'a> {
             }
             (Some(w), Some(text)) => {
                 // `maximize latency`: the right target, the wrong direction.
-                let flipped = w.last().and_then(|t| OBJECTIVES.iter().find(|(_, o)| o == t));
+                let flipped = w
+                    .last()
+                    .and_then(|t| OBJECTIVES.iter().find(|(_, o)| o == t));
                 let help = match flipped {
-                    Some((d, t)) if w.len() == 2 => format!("`{t}` can only be {d}d: write `objective = {d} {t}`"),
+                    Some((d, t)) if w.len() == 2 => {
+                        format!("`{t}` can only be {d}d: write `objective = {d} {t}`")
+                    }
                     _ => suggestion_help(text, &all_ref, "objectives"),
                 };
                 self.emit(
@@ -1894,9 +2575,15 @@ impl<'a> Checker<'a> {
             }
             _ => {
                 self.emit(
-                    Diagnostic::error("E0201", format!("`objective` expects `maximize` or `minimize` and a target, found {}", expr.node.describe()))
-                        .primary(loc, "expected for example `maximize throughput`")
-                        .help(format!("objectives: {}", all.join(", "))),
+                    Diagnostic::error(
+                        "E0201",
+                        format!(
+                            "`objective` expects `maximize` or `minimize` and a target, found {}",
+                            expr.node.describe()
+                        ),
+                    )
+                    .primary(loc, "expected for example `maximize throughput`")
+                    .help(format!("objectives: {}", all.join(", "))),
                 );
                 None
             }
@@ -1915,20 +2602,35 @@ impl<'a> Checker<'a> {
                 match flags_seen.get(&key) {
                     Some(first) if first.file == flag.name.loc.file || !self.cells => {
                         if first.span != flag.name.loc.span || first.file != flag.name.loc.file {
-                            let scope = engine.as_deref().map(|e| format!("`args {e}`")).unwrap_or_else(|| "`args`".into());
+                            let scope = engine
+                                .as_deref()
+                                .map(|e| format!("`args {e}`"))
+                                .unwrap_or_else(|| "`args`".into());
                             self.emit(
-                                Diagnostic::error("E0214", format!("the flag `{}` is set twice in {scope} blocks", flag.name.value))
-                                    .primary(flag.name.loc, "set again here")
-                                    .secondary(*first, "first set here")
-                                    .help("a list value sweeps a flag: `flag = [a, b]`"),
+                                Diagnostic::error(
+                                    "E0214",
+                                    format!(
+                                        "the flag `{}` is set twice in {scope} blocks",
+                                        flag.name.value
+                                    ),
+                                )
+                                .primary(flag.name.loc, "set again here")
+                                .secondary(*first, "first set here")
+                                .help("a list value sweeps a flag: `flag = [a, b]`"),
                             );
                         }
                     }
                     Some(first) => {
                         self.emit(
-                            Diagnostic::note("N0103", format!("`{}` replaces the value set in an earlier cell", flag.name.value))
-                                .primary(flag.name.loc, "used from now on")
-                                .secondary(*first, "replaced"),
+                            Diagnostic::note(
+                                "N0103",
+                                format!(
+                                    "`{}` replaces the value set in an earlier cell",
+                                    flag.name.value
+                                ),
+                            )
+                            .primary(flag.name.loc, "used from now on")
+                            .secondary(*first, "replaced"),
                         );
                         flags_seen.insert(key, flag.name.loc);
                     }
@@ -1943,7 +2645,11 @@ impl<'a> Checker<'a> {
             for block in &study.args {
                 if let Some(e) = &block.engine {
                     if !self.declared_engines.contains(&e.value) {
-                        let used: Vec<&str> = study.engines.iter().map(|x| x.name.value.as_str()).collect();
+                        let used: Vec<&str> = study
+                            .engines
+                            .iter()
+                            .map(|x| x.name.value.as_str())
+                            .collect();
                         self.emit(
                             Diagnostic::warning("W0104", format!("the study does not use `{}`; these flags have no effect", e.value))
                                 .primary(e.loc, "no `engine` of this name")
@@ -1977,7 +2683,11 @@ impl<'a> Checker<'a> {
             if let Some(q) = &study.quant {
                 for point in q {
                     if let (Some(def), false) = (point.gemm.loc, point.gemm.value == "auto") {
-                        let loc = if point.preset.is_some() { point.loc } else { def };
+                        let loc = if point.preset.is_some() {
+                            point.loc
+                        } else {
+                            def
+                        };
                         self.emit(
                             Diagnostic::warning("W0108", format!("`gemm = {}` has no effect with a precision pair", point.gemm.value))
                                 .primary(loc, "ignored where a precision pair is set")
@@ -1992,8 +2702,18 @@ impl<'a> Checker<'a> {
         if let (Some(model), Some(q)) = (quantized, &study.quant) {
             for point in q {
                 if point.gemm.value == "fp8" {
-                    let loc = if point.preset.is_some() { point.loc } else { point.gemm.loc.unwrap_or(point.loc) };
-                    let mut d = Diagnostic::warning("W0109", format!("`gemm = fp8` has no effect on a checkpoint quantized as `{}`", model.effective_quantization));
+                    let loc = if point.preset.is_some() {
+                        point.loc
+                    } else {
+                        point.gemm.loc.unwrap_or(point.loc)
+                    };
+                    let mut d = Diagnostic::warning(
+                        "W0109",
+                        format!(
+                            "`gemm = fp8` has no effect on a checkpoint quantized as `{}`",
+                            model.effective_quantization
+                        ),
+                    );
                     if let (Some(preset), Some(def)) = (&point.preset, point.gemm.loc) {
                         d = d.secondary(def, format!("preset `{preset}` sets `gemm = fp8` here"));
                     }
@@ -2012,25 +2732,57 @@ impl<'a> Checker<'a> {
     }
 
     fn hardware_checks(&mut self, study: &Study, hw: &Hardware) {
-        let Some(gpu) = tune_stdlib::gpu(&hw.catalog_name) else { return };
+        let Some(gpu) = tune_stdlib::gpu(&hw.catalog_name) else {
+            return;
+        };
         let max_of = |name: &str| -> Option<(i64, Loc)> {
-            study.axes.iter().find(|a| a.name.value == name).and_then(|a| {
-                a.values.iter().filter_map(|v| match v.value { Value::Int(i) => Some((i, v.loc)), _ => None }).max_by_key(|(i, _)| *i)
-            })
+            study
+                .axes
+                .iter()
+                .find(|a| a.name.value == name)
+                .and_then(|a| {
+                    a.values
+                        .iter()
+                        .filter_map(|v| match v.value {
+                            Value::Int(i) => Some((i, v.loc)),
+                            _ => None,
+                        })
+                        .max_by_key(|(i, _)| *i)
+                })
         };
         let tp = max_of("tp");
         let pp = max_of("pp");
         let need = tp.map(|t| t.0).unwrap_or(1) * pp.map(|p| p.0).unwrap_or(1);
         if need > hw.count.value as i64 {
             let primary = tp.or(pp).map(|x| x.1).unwrap_or(hw.loc);
-            let mut d = Diagnostic::error("E0220", format!("`tp * pp` = {need} needs more GPUs than `hardware` gives ({})", hw.count.value))
-                .primary(primary, format!("needs {need} GPUs"))
-                .secondary(hw.count.loc, format!("{} GPU{}", hw.count.value, if hw.count.value == 1 { "" } else { "s" }));
+            let mut d = Diagnostic::error(
+                "E0220",
+                format!(
+                    "`tp * pp` = {need} needs more GPUs than `hardware` gives ({})",
+                    hw.count.value
+                ),
+            )
+            .primary(primary, format!("needs {need} GPUs"))
+            .secondary(
+                hw.count.loc,
+                format!(
+                    "{} GPU{}",
+                    hw.count.value,
+                    if hw.count.value == 1 { "" } else { "s" }
+                ),
+            );
             if let (Some(t), Some(p)) = (tp, pp) {
-                if t.1 != primary { d = d.secondary(t.1, "tensor parallel"); }
-                if p.1 != primary { d = d.secondary(p.1, "pipeline parallel"); }
+                if t.1 != primary {
+                    d = d.secondary(t.1, "tensor parallel");
+                }
+                if p.1 != primary {
+                    d = d.secondary(p.1, "pipeline parallel");
+                }
             }
-            self.emit(d.help(format!("use `hardware {} x {need}`, or sweep smaller layouts", hw.catalog_name)));
+            self.emit(d.help(format!(
+                "use `hardware {} x {need}`, or sweep smaller layouts",
+                hw.catalog_name
+            )));
         }
         let is_fp4 = |f: &str| matches!(f, "fp4" | "mxfp4" | "nvfp4" | "w4afp8");
         let is_fp8 = |f: &str| f.starts_with("fp8");
@@ -2043,13 +2795,21 @@ impl<'a> Checker<'a> {
                 (false, "")
             };
             if lacks {
-                let mut d = Diagnostic::error("E0221", format!("{} (SM {}) cannot run `{format}`", gpu.name, gpu.sm))
-                    .primary(loc, format!("not supported on {}", gpu.name))
-                    .secondary(hw.gpu.loc, format!("{} is {} (SM {})", gpu.name, gpu.arch, gpu.sm));
+                let mut d = Diagnostic::error(
+                    "E0221",
+                    format!("{} (SM {}) cannot run `{format}`", gpu.name, gpu.sm),
+                )
+                .primary(loc, format!("not supported on {}", gpu.name))
+                .secondary(
+                    hw.gpu.loc,
+                    format!("{} is {} (SM {})", gpu.name, gpu.arch, gpu.sm),
+                );
                 if let Some((at, what)) = via {
                     d = d.secondary(at, what);
                 }
-                this.emit(d.help(format!("{needs}; remove this value or choose a GPU that has it")));
+                this.emit(d.help(format!(
+                    "{needs}; remove this value or choose a GPU that has it"
+                )));
                 true
             } else {
                 false
@@ -2074,9 +2834,13 @@ impl<'a> Checker<'a> {
                     }
                     // A preset's value is reported where the user named the preset.
                     let (loc, via) = match (&point.preset, f.loc) {
-                        (Some(preset), Some(def)) => {
-                            (point.loc, Some((def, format!("preset `{preset}` sets `{name} = {}` here", f.value))))
-                        }
+                        (Some(preset), Some(def)) => (
+                            point.loc,
+                            Some((
+                                def,
+                                format!("preset `{preset}` sets `{name} = {}` here", f.value),
+                            )),
+                        ),
                         _ => (f.loc.unwrap_or(point.loc), None),
                     };
                     if seen.insert((f.value.clone(), loc)) {
@@ -2097,7 +2861,10 @@ fn article(word: &str) -> &'static str {
 }
 
 fn same_quant(a: &QuantPoint, b: &QuantPoint) -> bool {
-    a.fields().iter().zip(b.fields().iter()).all(|((_, x), (_, y))| x.value == y.value)
+    a.fields()
+        .iter()
+        .zip(b.fields().iter())
+        .all(|((_, x), (_, y))| x.value == y.value)
 }
 
 /// The name shown for a file: lexically normalized (`a/./b/../c` is `a/c`).
@@ -2118,7 +2885,11 @@ fn display_name(path: &Path) -> String {
 
 /// What `quantization = detect` finds: from the name's parts, then (for a local
 /// path) from `config.json`.
-fn detect_quantization(id: &str, from_file: Option<&Path>, base_dir: &Path) -> Option<(String, &'static str)> {
+fn detect_quantization(
+    id: &str,
+    from_file: Option<&Path>,
+    base_dir: &Path,
+) -> Option<(String, &'static str)> {
     let lower = id.to_ascii_lowercase();
     let parts: Vec<&str> = lower.split(['-', '_', '.', '/']).collect();
     let table: &[(&str, &str)] = &[
@@ -2142,7 +2913,11 @@ fn detect_quantization(id: &str, from_file: Option<&Path>, base_dir: &Path) -> O
         let config = dir.join(id).join("config.json");
         let text = std::fs::read_to_string(config).ok()?;
         let json: serde_json::Value = serde_json::from_str(&text).ok()?;
-        let method = json.get("quantization_config")?.get("quant_method")?.as_str()?.to_ascii_lowercase();
+        let method = json
+            .get("quantization_config")?
+            .get("quant_method")?
+            .as_str()?
+            .to_ascii_lowercase();
         let q = match method.as_str() {
             "awq" | "gptq" | "fp8" | "gguf" | "bitsandbytes" | "mxfp4" | "nvfp4" => method.clone(),
             // ModelOpt checkpoints name their algorithm separately (`FP8`, `NVFP4`).

@@ -100,7 +100,13 @@ pub fn markdown_reference() -> String {
         ));
     }
     for c in CODES {
-        out.push_str(&format!("\n## {}\n\n*{}*: {}\n\n{}", c.code, c.severity.as_str(), c.title, c.explanation));
+        out.push_str(&format!(
+            "\n## {}\n\n*{}*: {}\n\n{}",
+            c.code,
+            c.severity.as_str(),
+            c.title,
+            c.explanation
+        ));
         if !c.explanation.ends_with('\n') {
             out.push('\n');
         }

@@ -44,8 +44,17 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
-        debug_assert!(crate::codes::lookup(code).is_some(), "unregistered code {code}");
-        Diagnostic { severity, code, message: message.into(), labels: Vec::new(), help: None }
+        debug_assert!(
+            crate::codes::lookup(code).is_some(),
+            "unregistered code {code}"
+        );
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+        }
     }
 
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
@@ -62,12 +71,23 @@ impl Diagnostic {
 
     /// Sets the primary label.
     pub fn primary(mut self, loc: Loc, message: impl Into<String>) -> Self {
-        self.labels.insert(0, Label { loc, message: message.into(), primary: true });
+        self.labels.insert(
+            0,
+            Label {
+                loc,
+                message: message.into(),
+                primary: true,
+            },
+        );
         self
     }
 
     pub fn secondary(mut self, loc: Loc, message: impl Into<String>) -> Self {
-        self.labels.push(Label { loc, message: message.into(), primary: false });
+        self.labels.push(Label {
+            loc,
+            message: message.into(),
+            primary: false,
+        });
         self
     }
 

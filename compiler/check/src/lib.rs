@@ -38,7 +38,10 @@ impl Checked {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 
     /// Adds the diagnostics of a later phase (engine checks), keeping source order.
@@ -62,13 +65,22 @@ fn sort(diagnostics: &mut [Diagnostic]) {
 }
 
 /// Checks roots already in `sources`.
-pub(crate) fn check_roots(mut sources: SourceMap, roots: &[FileId], base_dir: PathBuf, cells: bool) -> Checked {
+pub(crate) fn check_roots(
+    mut sources: SourceMap,
+    roots: &[FileId],
+    base_dir: PathBuf,
+    cells: bool,
+) -> Checked {
     let mut checker = checker::Checker::new(&mut sources, base_dir, cells);
     let study = checker.check_roots(roots);
     let mut diagnostics = std::mem::take(&mut checker.diagnostics);
     sort(&mut diagnostics);
     diagnostics.dedup();
-    Checked { sources, diagnostics, study }
+    Checked {
+        sources,
+        diagnostics,
+        study,
+    }
 }
 
 /// Checks the file at `path`. A file that cannot be read gives an E0404 or E0401
@@ -81,26 +93,38 @@ pub fn check_path(path: &Path) -> Checked {
         study: Study::default(),
     };
     match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => {
-                let mut sources = SourceMap::default();
-                let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-                let base = canonical.parent().map(Path::to_path_buf).unwrap_or_default();
-                let root = sources.add(Source::new(name, Some(canonical), text));
-                check_roots(sources, &[root], base, false)
+        Ok(bytes) => {
+            match String::from_utf8(bytes) {
+                Ok(text) => {
+                    let mut sources = SourceMap::default();
+                    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+                    let base = canonical
+                        .parent()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default();
+                    let root = sources.add(Source::new(name, Some(canonical), text));
+                    check_roots(sources, &[root], base, false)
+                }
+                Err(e) => {
+                    let (line, col) = {
+                        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                        let text = String::from_utf8_lossy(valid);
+                        let line = text.matches('\n').count() + 1;
+                        let col = text
+                            .rsplit('\n')
+                            .next()
+                            .map(|l| l.chars().count())
+                            .unwrap_or(0)
+                            + 1;
+                        (line, col)
+                    };
+                    diag("E0404", format!("`{name}` is not UTF-8 text (invalid byte at line {line}, column {col})"))
+                }
             }
-            Err(e) => {
-                let (line, col) = {
-                    let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                    let text = String::from_utf8_lossy(valid);
-                    let line = text.matches('\n').count() + 1;
-                    let col = text.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
-                    (line, col)
-                };
-                diag("E0404", format!("`{name}` is not UTF-8 text (invalid byte at line {line}, column {col})"))
-            }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => diag("E0401", format!("cannot find `{name}`: no such file")),
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            diag("E0401", format!("cannot find `{name}`: no such file"))
+        }
         Err(e) => diag("E0404", format!("cannot read `{name}`: {e}")),
     }
 }

@@ -15,7 +15,10 @@ pub struct Session {
 impl Session {
     /// A session whose relative imports resolve against `base_dir` (the notebook's directory).
     pub fn new(base_dir: impl Into<PathBuf>) -> Self {
-        Session { base_dir: base_dir.into(), cells: Vec::new() }
+        Session {
+            base_dir: base_dir.into(),
+            cells: Vec::new(),
+        }
     }
 
     /// Adds a cell, or replaces the cell of that name (a re-run keeps its place),
@@ -40,13 +43,19 @@ impl Session {
     /// Checks every cell, in order.
     pub fn check(&self) -> Checked {
         let mut sources = SourceMap::default();
-        let roots: Vec<_> = self.cells.iter().map(|(n, t)| sources.add(Source::new(n.clone(), None, t.clone()))).collect();
+        let roots: Vec<_> = self
+            .cells
+            .iter()
+            .map(|(n, t)| sources.add(Source::new(n.clone(), None, t.clone())))
+            .collect();
         crate::check_roots(sources, &roots, self.base_dir.clone(), true)
     }
 
     /// Diagnostics whose primary label lies in the named cell.
     pub fn cell_diagnostics<'c>(checked: &'c Checked, cell: &str) -> Vec<&'c crate::Diagnostic> {
-        let Some(id) = checked.sources.find_name(cell) else { return Vec::new() };
+        let Some(id) = checked.sources.find_name(cell) else {
+            return Vec::new();
+        };
         checked
             .diagnostics
             .iter()

@@ -44,7 +44,12 @@ impl Source {
         let text = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Source { name: name.into(), path, text, line_starts }
+        Source {
+            name: name.into(),
+            path,
+            text,
+            line_starts,
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -55,7 +60,11 @@ impl Source {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let column = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(offset - start);
+        let column = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
         (line + 1, column + 1)
     }
 
@@ -87,7 +96,10 @@ impl SourceMap {
 
     /// The source already loaded from `path`, if any.
     pub fn find_path(&self, path: &std::path::Path) -> Option<FileId> {
-        self.sources.iter().position(|s| s.path.as_deref() == Some(path)).map(FileId)
+        self.sources
+            .iter()
+            .position(|s| s.path.as_deref() == Some(path))
+            .map(FileId)
     }
 
     pub fn find_name(&self, name: &str) -> Option<FileId> {

@@ -68,19 +68,42 @@ pub struct PrecisionPair {
 /// A traffic scenario (genai-bench notation); lengths in tokens.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Traffic {
-    Deterministic { input: u64, output: u64 },
-    Normal { input_mean: f64, input_sd: f64, output_mean: f64, output_sd: f64 },
-    Uniform { input_min: u64, input_max: u64, output_min: u64, output_max: u64 },
+    Deterministic {
+        input: u64,
+        output: u64,
+    },
+    Normal {
+        input_mean: f64,
+        input_sd: f64,
+        output_mean: f64,
+        output_sd: f64,
+    },
+    Uniform {
+        input_min: u64,
+        input_max: u64,
+        output_min: u64,
+        output_max: u64,
+    },
 }
 
 impl std::fmt::Display for Traffic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Traffic::Deterministic { input, output } => write!(f, "D({input},{output})"),
-            Traffic::Normal { input_mean, input_sd, output_mean, output_sd } => {
+            Traffic::Normal {
+                input_mean,
+                input_sd,
+                output_mean,
+                output_sd,
+            } => {
                 write!(f, "N({input_mean},{input_sd})/({output_mean},{output_sd})")
             }
-            Traffic::Uniform { input_min, input_max, output_min, output_max } => {
+            Traffic::Uniform {
+                input_min,
+                input_max,
+                output_min,
+                output_max,
+            } => {
                 write!(f, "U({input_min},{input_max})/({output_min},{output_max})")
             }
         }
@@ -161,7 +184,10 @@ pub enum DeployValue {
     /// `pvc("name")`
     Pvc(String),
     /// `secret("name", "key")`
-    Secret { name: String, key: String },
+    Secret {
+        name: String,
+        key: String,
+    },
     /// `gpus = all`
     All,
 }
@@ -186,7 +212,10 @@ pub struct QuantField {
 
 impl QuantField {
     pub fn auto() -> Self {
-        QuantField { value: "auto".into(), loc: None }
+        QuantField {
+            value: "auto".into(),
+            loc: None,
+        }
     }
 }
 

@@ -7,13 +7,23 @@ use tune_syntax::{ExprKind, Unit, UnitKind};
 #[derive(Clone, Copy, Debug)]
 pub enum Ty {
     /// An integer in `min..=max`.
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
     /// A fraction: a plain number or a percentage, in `(min, max]` or `[min, max]`.
-    Ratio { min: f64, min_inclusive: bool, max: f64 },
+    Ratio {
+        min: f64,
+        min_inclusive: bool,
+        max: f64,
+    },
     /// A plain number above `min` (exclusive).
     Positive,
     /// A duration of at least `min` seconds (`min_inclusive`) or above it.
-    Duration { min: f64, min_inclusive: bool },
+    Duration {
+        min: f64,
+        min_inclusive: bool,
+    },
     Size,
     /// A token rate or a request rate.
     Rate,
@@ -22,7 +32,10 @@ pub enum Ty {
     Bool,
     Str,
     /// A name among the choices; `what` names the kind of value.
-    Enum { what: &'static str, choices: &'static [&'static str] },
+    Enum {
+        what: &'static str,
+        choices: &'static [&'static str],
+    },
     /// `on`/`off` (or `true`/`false`).
     OnOff,
     Precision,
@@ -91,13 +104,29 @@ pub fn coerce(kind: &ExprKind, ty: &Ty) -> Result<Value, Mismatch> {
     match (ty, kind) {
         (Ty::Int { min, max }, E::Int(i)) => {
             if i < min || i > max {
-                let range = if *max == i64::MAX { format!("at least {min}") } else { format!("in {min}..={max}") };
+                let range = if *max == i64::MAX {
+                    format!("at least {min}")
+                } else {
+                    format!("in {min}..={max}")
+                };
                 Err(Mismatch::Range(format!("must be {range}")))
             } else {
                 Ok(Value::Int(*i))
             }
         }
-        (Ty::Ratio { min, min_inclusive, max }, E::Int(_) | E::Float(_) | E::Quantity { unit: Unit::Percent, .. }) => {
+        (
+            Ty::Ratio {
+                min,
+                min_inclusive,
+                max,
+            },
+            E::Int(_)
+            | E::Float(_)
+            | E::Quantity {
+                unit: Unit::Percent,
+                ..
+            },
+        ) => {
             let (r, pct) = match kind {
                 E::Int(i) => (*i as f64, false),
                 E::Float(f) => (*f, false),
@@ -108,7 +137,11 @@ pub fn coerce(kind: &ExprKind, ty: &Ty) -> Result<Value, Mismatch> {
             if !low_ok || r > *max {
                 let open = if *min_inclusive { "[" } else { "(" };
                 let text = if pct {
-                    format!("must be in {open}{}%, {}%]", fmt_num(min * 100.0), fmt_num(max * 100.0))
+                    format!(
+                        "must be in {open}{}%, {}%]",
+                        fmt_num(min * 100.0),
+                        fmt_num(max * 100.0)
+                    )
                 } else {
                     format!("must be in {open}{}, {}]", fmt_num(*min), fmt_num(*max))
                 };
@@ -130,13 +163,18 @@ pub fn coerce(kind: &ExprKind, ty: &Ty) -> Result<Value, Mismatch> {
             }
         }
         (Ty::Duration { .. }, E::Int(_) | E::Float(_)) => Err(Mismatch::MissingUnit("a duration")),
-        (Ty::Duration { min, min_inclusive }, E::Quantity { value, unit, .. }) if unit.kind() == UnitKind::Duration => {
+        (Ty::Duration { min, min_inclusive }, E::Quantity { value, unit, .. })
+            if unit.kind() == UnitKind::Duration =>
+        {
             let s = value * unit.factor();
             let ok = if *min_inclusive { s >= *min } else { s > *min };
             if ok {
                 Ok(Value::Duration(s))
             } else if *min_inclusive {
-                Err(Mismatch::Range(format!("must be at least {}s", fmt_num(*min))))
+                Err(Mismatch::Range(format!(
+                    "must be at least {}s",
+                    fmt_num(*min)
+                )))
             } else {
                 Err(Mismatch::Range("must be longer than 0s".into()))
             }
@@ -149,9 +187,12 @@ pub fn coerce(kind: &ExprKind, ty: &Ty) -> Result<Value, Mismatch> {
                 Err(Mismatch::Range("must be greater than 0".into()))
             }
         }
-        (Ty::Rate | Ty::RequestRate, E::Int(_) | E::Float(_)) => Err(Mismatch::MissingUnit("a rate")),
+        (Ty::Rate | Ty::RequestRate, E::Int(_) | E::Float(_)) => {
+            Err(Mismatch::MissingUnit("a rate"))
+        }
         (Ty::Rate | Ty::RequestRate, E::Quantity { value, unit, .. })
-            if unit.kind() == UnitKind::RequestRate || (matches!(ty, Ty::Rate) && unit.kind() == UnitKind::TokenRate) =>
+            if unit.kind() == UnitKind::RequestRate
+                || (matches!(ty, Ty::Rate) && unit.kind() == UnitKind::TokenRate) =>
         {
             if *value <= 0.0 {
                 Err(Mismatch::Range("must be greater than 0".into()))

@@ -8,7 +8,11 @@ use tune_check::render::{self, Style};
 use tune_check::{codes, Checked, Severity};
 
 #[derive(Parser)]
-#[command(name = "tune", version, about = "Tuning studies for LLM inference engines")]
+#[command(
+    name = "tune",
+    version,
+    about = "Tuning studies for LLM inference engines"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,7 +59,11 @@ enum Deny {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { files, message_format, deny } => check(&files, message_format, !deny.is_empty()),
+        Command::Check {
+            files,
+            message_format,
+            deny,
+        } => check(&files, message_format, !deny.is_empty()),
         Command::Explain { code, all } => explain(code.as_deref(), all),
     }
 }
@@ -100,10 +108,18 @@ fn check(files: &[PathBuf], format: MessageFormat, deny_warnings: bool) -> ExitC
     }
     if format == MessageFormat::Human {
         let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        let what = if files.len() == 1 { files[0].display().to_string() } else { plural(files.len(), "file") };
+        let what = if files.len() == 1 {
+            files[0].display().to_string()
+        } else {
+            plural(files.len(), "file")
+        };
         let summary = if errors > 0 {
             let verb = if files.len() == 1 { "has" } else { "have" };
-            format!("error: {what} {verb} {} and {}", plural(errors, "error"), plural(warnings, "warning"))
+            format!(
+                "error: {what} {verb} {} and {}",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            )
         } else if warnings > 0 {
             format!("checked {what}: no errors, {}", plural(warnings, "warning"))
         } else {
@@ -131,7 +147,12 @@ fn explain(code: Option<&str>, all: bool) -> ExitCode {
     let code = code.unwrap_or_default();
     match codes::lookup(code) {
         Some(info) => {
-            println!("{} ({}): {}\n", info.code, info.severity.as_str(), info.title);
+            println!(
+                "{} ({}): {}\n",
+                info.code,
+                info.severity.as_str(),
+                info.title
+            );
             print!("{}", info.explanation);
             ExitCode::SUCCESS
         }

@@ -22,16 +22,24 @@ fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
 }
 
 fn example(name: &str) -> String {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name);
     root.display().to_string()
 }
 
-const WARNING_ONLY: &str = "hardware H100 x 1\nengine vllm \"0.33.0\"\nargs sglang { schedule-policy = lpm }\n";
+const WARNING_ONLY: &str =
+    "hardware H100 x 1\nengine vllm \"0.33.0\"\nargs sglang { schedule-policy = lpm }\n";
 
 #[test]
 fn valid_study_exits_zero() {
     let out = tune(&["check", &example("complete-study.tune")], &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("no errors"));
 }
 
@@ -50,10 +58,16 @@ fn errors_exit_one_with_plain_rendering_when_not_a_terminal() {
 #[test]
 fn json_has_one_object_per_line_with_positions() {
     let path = temp_file("two.tune", b"sweep {\n  memory = 1.5\n  tp = 0\n}\n");
-    let out = tune(&["check", "--message-format", "json", path.to_str().unwrap()], &[]);
+    let out = tune(
+        &["check", "--message-format", "json", path.to_str().unwrap()],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("a JSON object per line")).collect();
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON object per line"))
+        .collect();
     assert_eq!(lines.len(), 2, "{stdout}");
     let first = &lines[0];
     assert_eq!(first["severity"], "error");
@@ -71,9 +85,17 @@ fn json_has_one_object_per_line_with_positions() {
 fn deny_warnings_turns_warnings_into_errors() {
     let path = temp_file("warn.tune", WARNING_ONLY.as_bytes());
     let plain = tune(&["check", path.to_str().unwrap()], &[]);
-    assert_eq!(plain.status.code(), Some(0), "{}", String::from_utf8_lossy(&plain.stderr));
+    assert_eq!(
+        plain.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
     assert!(String::from_utf8_lossy(&plain.stderr).contains("warning[W0104]"));
-    let denied = tune(&["check", "--deny", "warnings", path.to_str().unwrap()], &[]);
+    let denied = tune(
+        &["check", "--deny", "warnings", path.to_str().unwrap()],
+        &[],
+    );
     assert_eq!(denied.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&denied.stderr).contains("error[W0104]"));
 }
@@ -84,17 +106,30 @@ fn missing_and_non_utf8_files_get_diagnostics() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("E0401"));
     let path = temp_file("latin1.tune", b"model \"caf\xe9\"\n");
-    let out = tune(&["check", "--message-format", "json", path.to_str().unwrap()], &[]);
+    let out = tune(
+        &["check", "--message-format", "json", path.to_str().unwrap()],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(1));
-    let line: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
+    let line: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).trim()).unwrap();
     assert_eq!(line["code"], "E0404");
-    assert!(line["message"].as_str().unwrap().contains("line 1, column 11"), "{line}");
+    assert!(
+        line["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 1, column 11"),
+        "{line}"
+    );
 }
 
 #[test]
 fn usage_errors_exit_two() {
     assert_eq!(tune(&["check"], &[]).status.code(), Some(2));
-    assert_eq!(tune(&["check", "--bogus", "x.tune"], &[]).status.code(), Some(2));
+    assert_eq!(
+        tune(&["check", "--bogus", "x.tune"], &[]).status.code(),
+        Some(2)
+    );
     assert_eq!(tune(&["explain", "E9999"], &[]).status.code(), Some(2));
 }
 
@@ -106,7 +141,10 @@ fn explain_prints_every_code_and_docs_are_in_sync() {
         assert!(String::from_utf8_lossy(&out.stdout).starts_with(&code));
     }
     let all = tune(&["explain", "--all"], &[]);
-    let docs = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnostics.md")).unwrap();
+    let docs = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnostics.md"),
+    )
+    .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&all.stdout),
         docs,
@@ -116,7 +154,10 @@ fn explain_prints_every_code_and_docs_are_in_sync() {
 
 fn tune_codes() -> Vec<String> {
     let all = String::from_utf8(tune(&["explain", "--all"], &[]).stdout).unwrap();
-    all.lines().filter_map(|l| l.strip_prefix("## ")).map(str::to_string).collect()
+    all.lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -125,7 +166,10 @@ fn no_color_and_colored_rendering() {
     let path = temp_file("nc.tune", b"sweep { tp = 0 }\n");
     let out = tune(&["check", path.to_str().unwrap()], &[("NO_COLOR", "1")]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("error[E0203]") && !stderr.contains('\u{1b}'), "{stderr}");
+    assert!(
+        stderr.contains("error[E0203]") && !stderr.contains('\u{1b}'),
+        "{stderr}"
+    );
 }
 
 /// On a terminal (a pseudo-terminal from util-linux's `script`), diagnostics are
@@ -147,7 +191,13 @@ fn terminal_gets_colour_unless_no_color() {
         String::from_utf8_lossy(&c.output().expect("script runs").stdout).into_owned()
     };
     let coloured = run(false);
-    assert!(coloured.contains("\u{1b}[") && coloured.contains("E0203"), "{coloured:?}");
+    assert!(
+        coloured.contains("\u{1b}[") && coloured.contains("E0203"),
+        "{coloured:?}"
+    );
     let plain = run(true);
-    assert!(!plain.contains("\u{1b}[") && plain.contains("error[E0203]"), "{plain:?}");
+    assert!(
+        !plain.contains("\u{1b}[") && plain.contains("error[E0203]"),
+        "{plain:?}"
+    );
 }

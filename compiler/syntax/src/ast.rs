@@ -32,11 +32,18 @@ pub enum StatementKind {
     /// `preset NAME = quant { ... }`
     Preset { name: Ident, value: Expr },
     /// `model "ID" [{ ... }]`
-    Model { id: Spanned<String>, body: Option<Record> },
+    Model {
+        id: Spanned<String>,
+        body: Option<Record>,
+    },
     /// `hardware GPU x N`; the count is absent in `hardware GPU`.
     Hardware { gpu: Ident, count: Option<Expr> },
     /// `engine NAME "VERSION" [{ ... }]`
-    Engine { name: Ident, version: Spanned<String>, body: Option<Record> },
+    Engine {
+        name: Ident,
+        version: Spanned<String>,
+        body: Option<Record>,
+    },
     /// `deploy TARGET [{ ... }]`
     Deploy { target: Ident, body: Option<Record> },
     /// `sweep { ... }`
@@ -48,7 +55,10 @@ pub enum StatementKind {
     /// `benchmark { ... }`
     Benchmark { body: Record },
     /// `search STRATEGY [{ ... }]`
-    Search { strategy: Ident, body: Option<Record> },
+    Search {
+        strategy: Ident,
+        body: Option<Record>,
+    },
 }
 
 impl StatementKind {
@@ -103,7 +113,11 @@ pub enum SloEntry {
     /// `ttft p90 < 1s weight 2 hard fail-ratio 20%`
     Objective(Objective),
     /// `steepness 0.1` (or `steepness = 0.1`)
-    Steepness { keyword: Span, value: Expr, span: Span },
+    Steepness {
+        keyword: Span,
+        value: Expr,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -158,17 +172,31 @@ pub enum ExprKind {
     Bool(bool),
     Str(String),
     /// A number with a unit: `500ms`, `20%`, `1 req/s`.
-    Quantity { value: f64, unit: Unit, unit_span: Span },
+    Quantity {
+        value: f64,
+        unit: Unit,
+        unit_span: Span,
+    },
     /// A name: an enum value, a preset, a `let`.
     Ident(String),
     /// `WEIGHTS/ACTIVATIONS`
-    Precision { weights: Ident, activations: Ident },
+    Precision {
+        weights: Ident,
+        activations: Ident,
+    },
     List(Vec<Expr>),
     Record(Record),
     /// `quant { ... }`: a record with a type name.
-    Typed { name: Ident, record: Record },
+    Typed {
+        name: Ident,
+        record: Record,
+    },
     /// `name(arg, ...)`, with the second group of `N(a,b)/(c,d)`.
-    Call { name: Ident, args: Vec<Expr>, second: Option<Vec<Expr>> },
+    Call {
+        name: Ident,
+        args: Vec<Expr>,
+        second: Option<Vec<Expr>>,
+    },
     /// Several values side by side: `maximize throughput`.
     Phrase(Vec<Expr>),
     /// Where a value could not be parsed; its error is in `SourceFile::errors`.
@@ -257,16 +285,25 @@ impl Unit {
     ];
 
     pub fn as_str(self) -> &'static str {
-        Unit::ALL.iter().find(|(_, u)| *u == self).map(|(s, _)| *s).unwrap_or("?")
+        Unit::ALL
+            .iter()
+            .find(|(_, u)| *u == self)
+            .map(|(s, _)| *s)
+            .unwrap_or("?")
     }
 
     pub fn kind(self) -> UnitKind {
         match self {
             Unit::Ms | Unit::S | Unit::Min | Unit::H => UnitKind::Duration,
             Unit::Percent => UnitKind::Percent,
-            Unit::KiB | Unit::MiB | Unit::GiB | Unit::TiB | Unit::KB | Unit::MB | Unit::GB | Unit::TB => {
-                UnitKind::Size
-            }
+            Unit::KiB
+            | Unit::MiB
+            | Unit::GiB
+            | Unit::TiB
+            | Unit::KB
+            | Unit::MB
+            | Unit::GB
+            | Unit::TB => UnitKind::Size,
             Unit::TokPerS => UnitKind::TokenRate,
             Unit::ReqPerS => UnitKind::RequestRate,
         }

@@ -21,7 +21,11 @@ pub enum TokenKind {
     Str(String),
     Int(i64),
     Float(f64),
-    Quantity { value: f64, unit: Unit, unit_span: Span },
+    Quantity {
+        value: f64,
+        unit: Unit,
+        unit_span: Span,
+    },
     /// A dotted number such as `0.33.0`, which only makes sense as a string.
     Version(String),
     LBrace,
@@ -163,13 +167,19 @@ pub fn lex(source: &str, errors: &mut Vec<SyntaxError>) -> Vec<Token> {
         let first = input.fragment().chars().next().unwrap_or('\0');
         if first == '"' {
             let (rest, kind) = string(input, errors);
-            tokens.push(Token { kind, span: span_of(&start, &rest) });
+            tokens.push(Token {
+                kind,
+                span: span_of(&start, &rest),
+            });
             input = rest;
         } else if first.is_ascii_digit()
             || (first == '-' && input.fragment()[1..].starts_with(|c: char| c.is_ascii_digit()))
         {
             let (rest, kind) = quantity(input, errors);
-            tokens.push(Token { kind, span: span_of(&start, &rest) });
+            tokens.push(Token {
+                kind,
+                span: span_of(&start, &rest),
+            });
             input = rest;
         } else if let Ok((rest, word)) = ident(input) {
             tokens.push(Token {
@@ -190,12 +200,22 @@ pub fn lex(source: &str, errors: &mut Vec<SyntaxError>) -> Vec<Token> {
                 message: "strings are written in double quotes".into(),
                 label: "single quotes".into(),
                 secondary: vec![],
-                help: Some(if len > 1 { format!("write \"{inner}\"") } else { "write strings as \"...\"".into() }),
+                help: Some(if len > 1 {
+                    format!("write \"{inner}\"")
+                } else {
+                    "write strings as \"...\"".into()
+                }),
             });
-            tokens.push(Token { kind: TokenKind::Error, span });
+            tokens.push(Token {
+                kind: TokenKind::Error,
+                span,
+            });
             input = advance(input, len);
         } else if let Ok((rest, kind)) = punct(input) {
-            tokens.push(Token { kind, span: span_of(&start, &rest) });
+            tokens.push(Token {
+                kind,
+                span: span_of(&start, &rest),
+            });
             input = rest;
         } else {
             // A run of dashes (`--flag`) is one error.
@@ -213,7 +233,10 @@ pub fn lex(source: &str, errors: &mut Vec<SyntaxError>) -> Vec<Token> {
             let help = match first {
                 '\'' => Some("strings are written in double quotes: \"...\"".to_string()),
                 ':' => Some("fields are set with `=`: `name = value`".to_string()),
-                '-' => Some("flags in `args` are written without leading dashes: `enforce-eager = true`".to_string()),
+                '-' => Some(
+                    "flags in `args` are written without leading dashes: `enforce-eager = true`"
+                        .to_string(),
+                ),
                 _ => None,
             };
             errors.push(SyntaxError {
@@ -224,12 +247,18 @@ pub fn lex(source: &str, errors: &mut Vec<SyntaxError>) -> Vec<Token> {
                 secondary: vec![],
                 help,
             });
-            tokens.push(Token { kind: TokenKind::Error, span });
+            tokens.push(Token {
+                kind: TokenKind::Error,
+                span,
+            });
             input = advance(input, len);
         }
     }
     let end = source.len();
-    tokens.push(Token { kind: TokenKind::Eof, span: Span::at(end) });
+    tokens.push(Token {
+        kind: TokenKind::Eof,
+        span: Span::at(end),
+    });
     tokens
 }
 
@@ -248,7 +277,11 @@ fn string<'a>(input: Input<'a>, errors: &mut Vec<SyntaxError>) -> (Input<'a>, To
     while let Some((i, c)) = chars.next() {
         match c {
             '"' => {
-                let kind = if ok { TokenKind::Str(out) } else { TokenKind::Error };
+                let kind = if ok {
+                    TokenKind::Str(out)
+                } else {
+                    TokenKind::Error
+                };
                 return (advance(input, i + 1), kind);
             }
             '\n' => break,
@@ -349,10 +382,7 @@ fn quantity<'a>(input: Input<'a>, errors: &mut Vec<SyntaxError>) -> (Input<'a>, 
     }
 
     let is_int = !text.contains(['.', 'e', 'E']);
-    let value: f64 = match text.parse() {
-        Ok(v) => v,
-        Err(_) => f64::NAN,
-    };
+    let value: f64 = text.parse().unwrap_or(f64::NAN);
 
     // A unit, directly after the number or after spaces.
     let frag = *rest.fragment();
@@ -368,7 +398,14 @@ fn quantity<'a>(input: Input<'a>, errors: &mut Vec<SyntaxError>) -> (Input<'a>, 
                 if !value.is_finite() {
                     return invalid_number(end, start, text, errors);
                 }
-                return (end, TokenKind::Quantity { value, unit: *unit, unit_span });
+                return (
+                    end,
+                    TokenKind::Quantity {
+                        value,
+                        unit: *unit,
+                        unit_span,
+                    },
+                );
             }
         }
     }
@@ -382,17 +419,40 @@ fn quantity<'a>(input: Input<'a>, errors: &mut Vec<SyntaxError>) -> (Input<'a>, 
         let spellings: Vec<&str> = Unit::ALL.iter().rev().map(|(s, _)| *s).collect();
         // Spellings people write for the units there are.
         const UNIT_ALIASES: &[(&str, &str)] = &[
-            ("sec", "s"), ("secs", "s"), ("second", "s"), ("seconds", "s"),
-            ("m", "min"), ("mins", "min"), ("minute", "min"), ("minutes", "min"),
-            ("hr", "h"), ("hrs", "h"), ("hour", "h"), ("hours", "h"),
-            ("msec", "ms"), ("millis", "ms"), ("milliseconds", "ms"),
-            ("k", "KiB"), ("kb", "KB"), ("gb", "GB"), ("gib", "GiB"), ("mib", "MiB"), ("mb", "MB"),
+            ("sec", "s"),
+            ("secs", "s"),
+            ("second", "s"),
+            ("seconds", "s"),
+            ("m", "min"),
+            ("mins", "min"),
+            ("minute", "min"),
+            ("minutes", "min"),
+            ("hr", "h"),
+            ("hrs", "h"),
+            ("hour", "h"),
+            ("hours", "h"),
+            ("msec", "ms"),
+            ("millis", "ms"),
+            ("milliseconds", "ms"),
+            ("k", "KiB"),
+            ("kb", "KB"),
+            ("gb", "GB"),
+            ("gib", "GiB"),
+            ("mib", "MiB"),
+            ("mb", "MB"),
         ];
-        let alias = UNIT_ALIASES.iter().find(|(a, _)| *a == word).map(|(_, u)| *u);
-        let help = match alias.or_else(|| crate::suggest::did_you_mean(word, spellings.iter().copied())) {
-            Some(s) => format!("did you mean `{text}{s}`? Units are {}", spellings.join(" ")),
-            None => format!("units are {}", spellings.join(" ")),
-        };
+        let alias = UNIT_ALIASES
+            .iter()
+            .find(|(a, _)| *a == word)
+            .map(|(_, u)| *u);
+        let help =
+            match alias.or_else(|| crate::suggest::did_you_mean(word, spellings.iter().copied())) {
+                Some(s) => format!(
+                    "did you mean `{text}{s}`? Units are {}",
+                    spellings.join(" ")
+                ),
+                None => format!("units are {}", spellings.join(" ")),
+            };
         errors.push(SyntaxError {
             kind: SyntaxErrorKind::UnknownUnit,
             span: Span::new(rest.location_offset(), after.location_offset()),
@@ -453,8 +513,20 @@ mod tests {
         assert_eq!(k[0], TokenKind::Ident("kv-cache-fp8".into()));
         assert!(matches!(k[2], TokenKind::Quantity { unit: Unit::Ms, .. }));
         assert_eq!(k[3], TokenKind::Newline);
-        assert!(matches!(k[4], TokenKind::Quantity { unit: Unit::ReqPerS, .. }));
-        assert!(matches!(k[5], TokenKind::Quantity { unit: Unit::Percent, .. }));
+        assert!(matches!(
+            k[4],
+            TokenKind::Quantity {
+                unit: Unit::ReqPerS,
+                ..
+            }
+        ));
+        assert!(matches!(
+            k[5],
+            TokenKind::Quantity {
+                unit: Unit::Percent,
+                ..
+            }
+        ));
         assert_eq!(k[6], TokenKind::Int(-1));
         assert_eq!(k[7], TokenKind::Float(1e-3));
     }

@@ -16,8 +16,18 @@ pub use span::{Span, Spanned};
 
 /// The statement keywords, in the order of the spec's table.
 pub const STATEMENT_KEYWORDS: &[&str] = &[
-    "import", "let", "preset", "model", "hardware", "engine", "deploy", "sweep", "args", "slo",
-    "benchmark", "search",
+    "import",
+    "let",
+    "preset",
+    "model",
+    "hardware",
+    "engine",
+    "deploy",
+    "sweep",
+    "args",
+    "slo",
+    "benchmark",
+    "search",
 ];
 
 /// Parses one source text.

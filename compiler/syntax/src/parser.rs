@@ -22,7 +22,12 @@ type Result<T> = std::result::Result<T, ()>;
 
 impl<'s> Parser<'s> {
     pub fn new(src: &'s str, tokens: Vec<Token>, errors: Vec<SyntaxError>) -> Self {
-        Parser { src, tokens, pos: 0, errors }
+        Parser {
+            src,
+            tokens,
+            pos: 0,
+            errors,
+        }
     }
 
     // ----- token helpers -------------------------------------------------
@@ -67,7 +72,10 @@ impl<'s> Parser<'s> {
     }
 
     fn is_separator(kind: &TokenKind) -> bool {
-        matches!(kind, TokenKind::Newline | TokenKind::Semi | TokenKind::Comma)
+        matches!(
+            kind,
+            TokenKind::Newline | TokenKind::Semi | TokenKind::Comma
+        )
     }
 
     /// True when the current token is the first on its line.
@@ -193,7 +201,10 @@ impl<'s> Parser<'s> {
                         tok.span,
                         format!("unexpected closing {}", tok.kind.describe()),
                         "nothing to close here",
-                        Some("remove it, or look for an opening bracket that was closed too early".into()),
+                        Some(
+                            "remove it, or look for an opening bracket that was closed too early"
+                                .into(),
+                        ),
                     );
                     continue;
                 }
@@ -220,14 +231,20 @@ impl<'s> Parser<'s> {
                 self.recover_statement();
             }
         }
-        SourceFile { statements, errors: self.errors }
+        SourceFile {
+            statements,
+            errors: self.errors,
+        }
     }
 
     fn statement(&mut self) -> Result<Statement> {
         let tok = self.peek().clone();
         let TokenKind::Ident(word) = &tok.kind else {
             self.unexpected("a statement", Some(statements_help()));
-            if !matches!(self.peek_kind(), TokenKind::Newline | TokenKind::Semi | TokenKind::Eof) {
+            if !matches!(
+                self.peek_kind(),
+                TokenKind::Newline | TokenKind::Semi | TokenKind::Eof
+            ) {
                 self.bump();
             }
             return Err(());
@@ -265,8 +282,14 @@ impl<'s> Parser<'s> {
                 let count = match self.peek_kind().clone() {
                     TokenKind::Ident(x) if x == "x" => {
                         self.bump();
-                        if matches!(self.peek_kind(), TokenKind::Newline | TokenKind::Semi | TokenKind::Eof) {
-                            self.unexpected("a GPU count after `x`", Some("write `hardware H100 x 2`".into()));
+                        if matches!(
+                            self.peek_kind(),
+                            TokenKind::Newline | TokenKind::Semi | TokenKind::Eof
+                        ) {
+                            self.unexpected(
+                                "a GPU count after `x`",
+                                Some("write `hardware H100 x 2`".into()),
+                            );
                             return Err(());
                         }
                         Some(self.expr())
@@ -287,7 +310,11 @@ impl<'s> Parser<'s> {
                 let name = self.ident("an engine name, like `engine vllm \"0.33.0\"`")?;
                 let version = self.version()?;
                 let body = self.optional_record();
-                StatementKind::Engine { name, version, body }
+                StatementKind::Engine {
+                    name,
+                    version,
+                    body,
+                }
             }
             "deploy" => {
                 self.bump();
@@ -338,13 +365,15 @@ impl<'s> Parser<'s> {
                 // `memory = 0.9` at the top level: a field outside its block.
                 let help = if matches!(self.nth_kind(1), TokenKind::Eq) && suggestion.is_none() {
                     let block = match other {
-                        "quant" | "precision" | "tp" | "pp" | "dp" | "ep" | "memory" | "max-seqs" | "context"
-                        | "prefix-cache" => Some("sweep"),
-                        "traffic" | "concurrency" | "rate" | "duration" | "requests" | "warmup" | "endpoint" => {
-                            Some("benchmark")
+                        "quant" | "precision" | "tp" | "pp" | "dp" | "ep" | "memory"
+                        | "max-seqs" | "context" | "prefix-cache" => Some("sweep"),
+                        "traffic" | "concurrency" | "rate" | "duration" | "requests" | "warmup"
+                        | "endpoint" => Some("benchmark"),
+                        "objective" | "timeout" | "max-experiments" | "strict" | "samples"
+                        | "seed" => Some("search grid"),
+                        "image" | "port" | "entrypoint" | "health" | "env" => {
+                            Some("engine NAME \"VERSION\"")
                         }
-                        "objective" | "timeout" | "max-experiments" | "strict" | "samples" | "seed" => Some("search grid"),
-                        "image" | "port" | "entrypoint" | "health" | "env" => Some("engine NAME \"VERSION\""),
                         "quantization" | "revision" => Some("model \"ID\""),
                         _ => None,
                     };
@@ -367,7 +396,11 @@ impl<'s> Parser<'s> {
             }
         };
         let end = self.prev_end().max(keyword.end);
-        Ok(Statement { kind, span: Span::new(keyword.start, end), keyword })
+        Ok(Statement {
+            kind,
+            span: Span::new(keyword.start, end),
+            keyword,
+        })
     }
 
     fn ident(&mut self, expected: &str) -> Result<Ident> {
@@ -413,7 +446,8 @@ impl<'s> Parser<'s> {
                     end = self.bump().span.end;
                 }
                 let span = Span::new(start, end);
-                self.errors.retain(|e| !(e.span.start >= start && e.span.end <= end));
+                self.errors
+                    .retain(|e| !(e.span.start >= start && e.span.end <= end));
                 let text = self.src.get(start..end).unwrap_or("").to_string();
                 self.error(
                     SyntaxErrorKind::Unexpected,
@@ -453,10 +487,7 @@ impl<'s> Parser<'s> {
                 Ok(Spanned::new(v, tok.span))
             }
             None => {
-                self.unexpected(
-                    "the engine version as a string, like `\"0.33.0\"`",
-                    None,
-                );
+                self.unexpected("the engine version as a string, like `\"0.33.0\"`", None);
                 Err(())
             }
         }
@@ -498,16 +529,19 @@ impl<'s> Parser<'s> {
         let swallowed = self.errors.iter().any(|e| {
             e.kind == SyntaxErrorKind::UnterminatedString
                 && e.span.start >= open.end
-                && !self.src.get(open.end..e.span.start).unwrap_or("\n").contains('\n')
+                && !self
+                    .src
+                    .get(open.end..e.span.start)
+                    .unwrap_or("\n")
+                    .contains('\n')
         });
         if swallowed {
             return;
         }
         let here = self.peek().clone();
         let mut secondary = Vec::new();
-        let help;
-        if here.kind == TokenKind::Eof {
-            help = format!("add `{close}` to close it");
+        let help = if here.kind == TokenKind::Eof {
+            format!("add `{close}` to close it")
         } else {
             let what_here = if self.at_statement_start() {
                 "the next statement starts here".to_string()
@@ -517,8 +551,8 @@ impl<'s> Parser<'s> {
                 format!("expected `{close}` before {}", here.kind.describe())
             };
             secondary.push((here.span, what_here));
-            help = format!("add `{close}` before this point");
-        }
+            format!("add `{close}` before this point")
+        };
         self.errors.push(SyntaxError {
             kind: SyntaxErrorKind::Unclosed,
             span: open,
@@ -542,7 +576,11 @@ impl<'s> Parser<'s> {
             match self.peek_kind().clone() {
                 TokenKind::RBrace => {
                     let close = self.bump().span;
-                    return Record { entries, span: open.to(close), open };
+                    return Record {
+                        entries,
+                        span: open.to(close),
+                        open,
+                    };
                 }
                 TokenKind::Eof => {
                     self.unclosed(open, "block", "}");
@@ -585,12 +623,18 @@ impl<'s> Parser<'s> {
             }
         }
         let end = self.prev_end().max(open.end);
-        Record { entries, span: Span::new(open.start, end), open }
+        Record {
+            entries,
+            span: Span::new(open.start, end),
+            open,
+        }
     }
 
     /// `key = value` or `key { ... }`.
     fn entry(&mut self) -> Option<Entry> {
-        let TokenKind::Ident(name) = self.peek_kind().clone() else { return None };
+        let TokenKind::Ident(name) = self.peek_kind().clone() else {
+            return None;
+        };
         let key_tok = self.bump();
         let key = Spanned::new(name, key_tok.span);
         let (value, eq) = match self.peek_kind() {
@@ -629,7 +673,10 @@ impl<'s> Parser<'s> {
                     tok.span,
                     format!("unexpected closing {}", tok.kind.describe()),
                     "nothing to close here",
-                    Some("remove it, or look for an opening bracket that was closed too early".into()),
+                    Some(
+                        "remove it, or look for an opening bracket that was closed too early"
+                            .into(),
+                    ),
                 );
                 self.recover_entry();
             }
@@ -642,7 +689,12 @@ impl<'s> Parser<'s> {
             }
         }
         let span = key.span.to(value.span);
-        Some(Entry { key, value, eq, span })
+        Some(Entry {
+            key,
+            value,
+            eq,
+            span,
+        })
     }
 
     // ----- values ------------------------------------------------------------
@@ -697,9 +749,20 @@ impl<'s> Parser<'s> {
                 self.bump();
                 Spanned::new(ExprKind::Float(f), tok.span)
             }
-            TokenKind::Quantity { value, unit, unit_span } => {
+            TokenKind::Quantity {
+                value,
+                unit,
+                unit_span,
+            } => {
                 self.bump();
-                Spanned::new(ExprKind::Quantity { value, unit, unit_span }, tok.span)
+                Spanned::new(
+                    ExprKind::Quantity {
+                        value,
+                        unit,
+                        unit_span,
+                    },
+                    tok.span,
+                )
             }
             TokenKind::Str(s) => {
                 self.bump();
@@ -712,7 +775,9 @@ impl<'s> Parser<'s> {
                     tok.span,
                     format!("`{v}` is not a number"),
                     "a number has at most one `.`",
-                    Some(format!("if this is a version, write it as a string: \"{v}\"")),
+                    Some(format!(
+                        "if this is a version, write it as a string: \"{v}\""
+                    )),
                 );
                 Spanned::new(ExprKind::Error, tok.span)
             }
@@ -725,7 +790,13 @@ impl<'s> Parser<'s> {
                     TokenKind::LBrace => {
                         let record = self.record();
                         let span = tok.span.to(record.span);
-                        Spanned::new(ExprKind::Typed { name: ident, record }, span)
+                        Spanned::new(
+                            ExprKind::Typed {
+                                name: ident,
+                                record,
+                            },
+                            span,
+                        )
                     }
                     _ => match name.as_str() {
                         "true" => Spanned::new(ExprKind::Bool(true), tok.span),
@@ -760,7 +831,10 @@ impl<'s> Parser<'s> {
                 let tok = self.bump();
                 let span = weights.span.to(tok.span);
                 Spanned::new(
-                    ExprKind::Precision { weights, activations: Spanned::new(a, tok.span) },
+                    ExprKind::Precision {
+                        weights,
+                        activations: Spanned::new(a, tok.span),
+                    },
                     span,
                 )
             }
@@ -804,8 +878,18 @@ impl<'s> Parser<'s> {
     }
 
     /// Comma-separated expressions up to `close`; newlines are allowed anywhere.
-    fn sequence(&mut self, open: Span, close: TokenKind, open_str: &str, close_str: &str) -> Vec<Expr> {
-        let what = if open_str == "[" { "list" } else { "parenthesis" };
+    fn sequence(
+        &mut self,
+        open: Span,
+        close: TokenKind,
+        open_str: &str,
+        close_str: &str,
+    ) -> Vec<Expr> {
+        let what = if open_str == "[" {
+            "list"
+        } else {
+            "parenthesis"
+        };
         let mut items = Vec::new();
         loop {
             self.skip_newlines();
@@ -814,8 +898,10 @@ impl<'s> Parser<'s> {
                 self.bump();
                 return items;
             }
-            if matches!(kind, TokenKind::Eof | TokenKind::RBrace | TokenKind::RBracket | TokenKind::RParen)
-                || self.at_statement_start()
+            if matches!(
+                kind,
+                TokenKind::Eof | TokenKind::RBrace | TokenKind::RBracket | TokenKind::RParen
+            ) || self.at_statement_start()
                 || self.at_entry_start()
             {
                 self.unclosed(open, what, close_str);
@@ -865,7 +951,11 @@ impl<'s> Parser<'s> {
             match self.peek_kind().clone() {
                 TokenKind::RBrace => {
                     let close = self.bump().span;
-                    return SloBlock { entries, span: open.to(close), open };
+                    return SloBlock {
+                        entries,
+                        span: open.to(close),
+                        open,
+                    };
                 }
                 TokenKind::Eof | TokenKind::RBracket | TokenKind::RParen => {
                     self.unclosed(open, "block", "}");
@@ -882,7 +972,11 @@ impl<'s> Parser<'s> {
                     }
                     let value = self.expr();
                     let span = keyword.to(value.span);
-                    entries.push(SloEntry::Steepness { keyword, value, span });
+                    entries.push(SloEntry::Steepness {
+                        keyword,
+                        value,
+                        span,
+                    });
                     self.end_slo_entry();
                 }
                 TokenKind::Ident(_) => {
@@ -892,10 +986,7 @@ impl<'s> Parser<'s> {
                     self.end_slo_entry();
                 }
                 _ => {
-                    self.unexpected(
-                        "an objective such as `ttft p90 < 1s`",
-                        None,
-                    );
+                    self.unexpected("an objective such as `ttft p90 < 1s`", None);
                     if !Self::is_separator(self.peek_kind()) {
                         self.bump();
                     }
@@ -904,7 +995,11 @@ impl<'s> Parser<'s> {
             }
         }
         let end = self.prev_end().max(open.end);
-        SloBlock { entries, span: Span::new(open.start, end), open }
+        SloBlock {
+            entries,
+            span: Span::new(open.start, end),
+            open,
+        }
     }
 
     fn end_slo_entry(&mut self) {
@@ -945,7 +1040,9 @@ impl<'s> Parser<'s> {
             }
         };
         let cmp_span = self.bump().span;
-        if Self::is_separator(self.peek_kind()) || matches!(self.peek_kind(), TokenKind::RBrace | TokenKind::Eof) {
+        if Self::is_separator(self.peek_kind())
+            || matches!(self.peek_kind(), TokenKind::RBrace | TokenKind::Eof)
+        {
             self.unexpected("a threshold", None);
             return None;
         }
@@ -955,8 +1052,12 @@ impl<'s> Parser<'s> {
             if self.at_statement_start() {
                 break;
             }
-            let Ok(name) = self.ident("an option") else { break };
-            let value = if Self::starts_value(self.peek_kind()) && !matches!(self.peek_kind(), TokenKind::Ident(_)) {
+            let Ok(name) = self.ident("an option") else {
+                break;
+            };
+            let value = if Self::starts_value(self.peek_kind())
+                && !matches!(self.peek_kind(), TokenKind::Ident(_))
+            {
                 Some(self.expr())
             } else {
                 None
@@ -989,5 +1090,8 @@ fn close_to_open(close: &str) -> &'static str {
 }
 
 fn statements_help() -> String {
-    format!("a statement starts with one of: {}", STATEMENT_KEYWORDS.join(", "))
+    format!(
+        "a statement starts with one of: {}",
+        STATEMENT_KEYWORDS.join(", ")
+    )
 }
