@@ -534,7 +534,12 @@ fn shrink(text: &str, error: &str) -> String {
 }
 
 struct Failure {
-    index: usize,
+    /// Seeds first, then generated inputs by index.
+    order: usize,
+    /// `seed 3`, `input 1234 (mutation)`...
+    name: String,
+    /// For file names.
+    file_stem: String,
     input: String,
     error: String,
 }
@@ -548,10 +553,17 @@ fn parse_and_check_never_panic_and_labels_stay_in_bounds() {
         .unwrap_or(DEFAULT_INPUTS);
     let seeds = seeds();
 
-    // The seeds themselves first: every example must at least survive.
+    let failures = Mutex::new(Vec::<Failure>::new());
+    // The seeds themselves first (examples, spec snippets, edge cases).
     for (i, seed) in seeds.iter().enumerate() {
-        if let Err(e) = check_one(seed) {
-            panic!("seed {i} fails: {e}\n--- input ---\n{seed}\n---");
+        if let Err(error) = check_one(seed) {
+            failures.lock().unwrap().push(Failure {
+                order: i,
+                name: format!("seed {i}"),
+                file_stem: format!("seed-{i}"),
+                input: seed.to_string(),
+                error,
+            });
         }
     }
 
@@ -564,7 +576,6 @@ fn parse_and_check_never_panic_and_labels_stay_in_bounds() {
     let labels = AtomicUsize::new(0);
     let soup = AtomicUsize::new(0);
     let bytes = AtomicUsize::new(0);
-    let failures = Mutex::new(Vec::<Failure>::new());
     // What each worker is doing, for the hang watchdog.
     let current: Vec<Mutex<Option<(usize, Instant)>>> =
         (0..workers).map(|_| Mutex::new(None)).collect();
@@ -591,11 +602,20 @@ fn parse_and_check_never_panic_and_labels_stay_in_bounds() {
                     Ok(n) => {
                         labels.fetch_add(n, Ordering::Relaxed);
                     }
-                    Err(error) => failures.lock().unwrap().push(Failure {
-                        index,
-                        input: text,
-                        error,
-                    }),
+                    Err(error) => {
+                        let kind = if index % SOUP_EVERY == SOUP_EVERY - 1 {
+                            "token soup"
+                        } else {
+                            "mutation"
+                        };
+                        failures.lock().unwrap().push(Failure {
+                            order: seeds.len() + index,
+                            name: format!("input {index} ({kind})"),
+                            file_stem: format!("input-{index}"),
+                            input: text,
+                            error,
+                        })
+                    }
                 }
                 checked.fetch_add(1, Ordering::Relaxed);
             });
@@ -622,11 +642,12 @@ fn parse_and_check_never_panic_and_labels_stay_in_bounds() {
         }
     });
 
-    let count = checked.load(Ordering::Relaxed);
+    let count = checked.load(Ordering::Relaxed) + seeds.len();
     println!(
-        "robustness: checked {count} inputs ({} mutations, {} token soup; {} KiB in all; {} labels verified) \
+        "robustness: checked {count} inputs ({} seeds, {} mutations, {} token soup; {} KiB in all; {} labels verified) \
          with {workers} threads in {:.1?}",
-        count - soup.load(Ordering::Relaxed),
+        seeds.len(),
+        count - seeds.len() - soup.load(Ordering::Relaxed),
         soup.load(Ordering::Relaxed),
         bytes.load(Ordering::Relaxed) / 1024,
         labels.load(Ordering::Relaxed),
@@ -635,10 +656,10 @@ fn parse_and_check_never_panic_and_labels_stay_in_bounds() {
 
     let mut failures = failures.into_inner().unwrap();
     if failures.is_empty() {
-        assert_eq!(count, total);
+        assert_eq!(count, total + seeds.len());
         return;
     }
-    failures.sort_by_key(|f| f.index);
+    failures.sort_by_key(|f| f.order);
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("robustness-failures");
     let _ = std::fs::create_dir_all(&dir);
     let mut report = format!(
@@ -660,17 +681,12 @@ fn parse_and_check_never_panic_and_labels_stay_in_bounds() {
             continue;
         }
         let small = shrink(&f.input, &f.error);
-        let path = dir.join(format!("input-{}.tune", f.index));
+        let path = dir.join(format!("{}.tune", f.file_stem));
         let _ = std::fs::write(&path, &f.input);
-        let _ = std::fs::write(dir.join(format!("input-{}.min.tune", f.index)), &small);
+        let _ = std::fs::write(dir.join(format!("{}.min.tune", f.file_stem)), &small);
         report.push_str(&format!(
-            "\n- input {} ({}): {}\n  shrunk: {:?}\n  full input written to {}\n",
-            f.index,
-            if f.index % SOUP_EVERY == SOUP_EVERY - 1 {
-                "token soup"
-            } else {
-                "mutation"
-            },
+            "\n- {}: {}\n  shrunk: {:?}\n  full input written to {}\n",
+            f.name,
             f.error,
             small,
             path.display()

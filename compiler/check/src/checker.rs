@@ -2680,7 +2680,7 @@ impl<'a> Checker<'a> {
                     );
                 }
             }
-            if let Some(q) = &study.quant {
+            if let (Some(q), Some(first_pair)) = (&study.quant, pairs.first()) {
                 for point in q {
                     if let (Some(def), false) = (point.gemm.loc, point.gemm.value == "auto") {
                         let loc = if point.preset.is_some() {
@@ -2691,7 +2691,7 @@ impl<'a> Checker<'a> {
                         self.emit(
                             Diagnostic::warning("W0108", format!("`gemm = {}` has no effect with a precision pair", point.gemm.value))
                                 .primary(loc, "ignored where a precision pair is set")
-                                .secondary(pairs[0].loc, "the weights are quantized offline by this pair")
+                                .secondary(first_pair.loc, "the weights are quantized offline by this pair")
                                 .help("the checkpoint's weights are already quantized; the GEMM dtype follows them"),
                         );
                         break;
