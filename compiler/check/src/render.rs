@@ -20,7 +20,6 @@ pub enum Style {
 /// related reports (a duplicate defined in an imported file, say).
 #[derive(Debug)]
 struct Report {
-    header: String,
     message: String,
     severity: miette::Severity,
     source: Option<NamedSource<String>>,
@@ -38,9 +37,6 @@ impl fmt::Display for Report {
 impl std::error::Error for Report {}
 
 impl miette::Diagnostic for Report {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        (!self.header.is_empty()).then(|| Box::new(&self.header) as Box<dyn fmt::Display>)
-    }
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
@@ -55,12 +51,6 @@ impl miette::Diagnostic for Report {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         (!self.labels.is_empty())
             .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = _>>)
-    }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        (!self.related.is_empty()).then(|| {
-            Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic))
-                as Box<dyn Iterator<Item = _>>
-        })
     }
 }
 
@@ -104,7 +94,6 @@ fn report(d: &Diagnostic, sources: &SourceMap) -> Report {
     let mut related = Vec::new();
     for &file in files.iter().skip(1) {
         related.push(Report {
-            header: String::new(),
             message: format!("in {}", sources.get(file).name),
             severity: miette::Severity::Advice,
             source: Some(named(file)),
@@ -114,7 +103,6 @@ fn report(d: &Diagnostic, sources: &SourceMap) -> Report {
         });
     }
     Report {
-        header: format!("{}[{}]", d.severity.as_str(), d.code),
         message: d.message.clone(),
         severity: miette_severity(d.severity),
         source: files.first().map(|&f| named(f)),
@@ -126,17 +114,35 @@ fn report(d: &Diagnostic, sources: &SourceMap) -> Report {
 
 /// Renders one diagnostic for people.
 pub fn human(d: &Diagnostic, sources: &SourceMap, style: Style) -> String {
-    let theme = match style {
+    let mut theme = match style {
         Style::Colored => GraphicalTheme::unicode(),
         Style::Plain => GraphicalTheme::unicode_nocolor(),
     };
+    // rustc's header, `error[E0201]: message`, in place of miette's severity glyph;
+    // related reports (labels in other files) keep a plain glyph.
+    let header = format!("{}[{}]:", d.severity.as_str(), d.code);
+    match d.severity {
+        Severity::Error => theme.characters.error = header,
+        Severity::Warning => theme.characters.warning = header,
+        Severity::Note => theme.characters.advice = header,
+    }
+    if d.severity != Severity::Note {
+        theme.characters.advice = "note:".into();
+    }
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false)
         .with_context_lines(1);
+    let report = report(d, sources);
     let mut out = String::new();
     // Rendering into a String cannot fail.
-    let _ = handler.render_report(&mut out, &report(d, sources));
+    let _ = handler.render_report(&mut out, &report);
+    // Labels in other files (an imported definition, say) follow as notes, each
+    // with its own snippet; miette's own `related` rendering adds a bare
+    // "Advice:" line, so they are rendered here.
+    for related in &report.related {
+        let _ = handler.render_report(&mut out, related);
+    }
     out
 }
 
