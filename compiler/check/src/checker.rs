@@ -722,7 +722,24 @@ impl<'a> Checker<'a> {
                 .help(format!("write it with a unit, like {example}"))
             }
             Mismatch::Range(text) => {
-                Diagnostic::error("E0203", format!("`{field}` {text}")).primary(loc, "out of range")
+                let d = Diagnostic::error("E0203", format!("`{field}` {text}"))
+                    .primary(loc, "out of range");
+                // `memory = 90`: a percentage written without `%`.
+                let number = match expr.node {
+                    ExprKind::Int(i) => Some(i as f64),
+                    ExprKind::Float(f) => Some(f),
+                    _ => None,
+                };
+                match (ty, number) {
+                    (Ty::Ratio { .. }, Some(x)) if x > 1.0 && x <= 100.0 => {
+                        let text = self.sources.get(cx.file).slice(expr.span).to_string();
+                        d.help(format!(
+                            "for a percentage write `{text}%`, or the fraction `{}`",
+                            x / 100.0
+                        ))
+                    }
+                    _ => d,
+                }
             }
             Mismatch::Choice => {
                 let ExprKind::Ident(name) = &expr.node else {
