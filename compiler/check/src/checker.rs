@@ -1470,6 +1470,22 @@ impl<'a> Checker<'a> {
         false
     }
 
+    /// Reports a name that is not among `choices` (E0204); true when it is.
+    fn one_of(&mut self, name: &Ident, cx: Cx, choices: &[&str], what: &str, plural: &str) -> bool {
+        if choices.contains(&name.node.as_str()) {
+            return true;
+        }
+        self.emit(
+            Diagnostic::error("E0204", format!("`{}` is not {what}", name.node))
+                .primary(
+                    Loc::new(cx.file, name.span),
+                    format!("unknown {}", what.trim_start_matches("a ")),
+                )
+                .help(suggestion_help(&name.node, choices, plural)),
+        );
+        false
+    }
+
     fn deploy(
         &mut self,
         target: &Ident,
@@ -1478,12 +1494,7 @@ impl<'a> Checker<'a> {
         loc: Loc,
     ) -> Option<Deploy> {
         let target_loc = Loc::new(cx.file, target.span);
-        if !DEPLOY_TARGETS.contains(&target.node.as_str()) {
-            self.emit(
-                Diagnostic::error("E0204", format!("`{}` is not a deploy target", target.node))
-                    .primary(target_loc, "unknown target")
-                    .help(suggestion_help(&target.node, DEPLOY_TARGETS, "targets")),
-            );
+        if !self.one_of(target, cx, DEPLOY_TARGETS, "a deploy target", "targets") {
             return None;
         }
         let mut deploy = Deploy {
@@ -2434,15 +2445,7 @@ impl<'a> Checker<'a> {
         loc: Loc,
     ) -> Option<Search> {
         let sloc = Loc::new(cx.file, strategy.span);
-        if !STRATEGIES.contains(&strategy.node.as_str()) {
-            self.emit(
-                Diagnostic::error(
-                    "E0204",
-                    format!("`{}` is not a search strategy", strategy.node),
-                )
-                .primary(sloc, "unknown strategy")
-                .help(suggestion_help(&strategy.node, STRATEGIES, "strategies")),
-            );
+        if !self.one_of(strategy, cx, STRATEGIES, "a search strategy", "strategies") {
             return None;
         }
         let random = strategy.node == "random";

@@ -96,6 +96,18 @@ impl<'s> Parser<'s> {
         }
     }
 
+    /// Reports and skips a closing bracket that closes nothing.
+    fn unmatched_close(&mut self) {
+        let tok = self.bump();
+        self.error(
+            SyntaxErrorKind::UnmatchedClose,
+            tok.span,
+            format!("unexpected closing {}", tok.kind.describe()),
+            "nothing to close here",
+            Some("remove it, or look for an opening bracket that was closed too early".into()),
+        );
+    }
+
     /// `name =` at the start of a line: inside a list or call this means the
     /// list was left open and the next entry of the block begins.
     fn at_entry_start(&self) -> bool {
@@ -195,17 +207,7 @@ impl<'s> Parser<'s> {
             match self.peek_kind().clone() {
                 TokenKind::Eof => break,
                 TokenKind::RBrace | TokenKind::RBracket | TokenKind::RParen => {
-                    let tok = self.bump();
-                    self.error(
-                        SyntaxErrorKind::UnmatchedClose,
-                        tok.span,
-                        format!("unexpected closing {}", tok.kind.describe()),
-                        "nothing to close here",
-                        Some(
-                            "remove it, or look for an opening bracket that was closed too early"
-                                .into(),
-                        ),
-                    );
+                    self.unmatched_close();
                     continue;
                 }
                 _ => {}
@@ -667,17 +669,7 @@ impl<'s> Parser<'s> {
             TokenKind::RBrace | TokenKind::Eof => {}
             _ if self.at_statement_start() || self.at_entry_start() => {}
             TokenKind::RBracket | TokenKind::RParen => {
-                let tok = self.bump();
-                self.error(
-                    SyntaxErrorKind::UnmatchedClose,
-                    tok.span,
-                    format!("unexpected closing {}", tok.kind.describe()),
-                    "nothing to close here",
-                    Some(
-                        "remove it, or look for an opening bracket that was closed too early"
-                            .into(),
-                    ),
-                );
+                self.unmatched_close();
                 self.recover_entry();
             }
             _ => {
