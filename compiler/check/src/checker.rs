@@ -526,7 +526,7 @@ impl<'a> Checker<'a> {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 self.emit(
                     Diagnostic::error("E0401", format!("cannot find `{}`", path.node))
-                        .primary(loc, format!("no file at {}", display_name(&full)))
+                        .primary(loc, format!("no file at {}", display_name(&shown)))
                         .help("relative imports are resolved against the importing file's directory; standard modules start with `std/`"),
                 );
                 None

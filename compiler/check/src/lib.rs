@@ -86,7 +86,13 @@ pub(crate) fn check_roots(
 /// Checks the file at `path`. A file that cannot be read gives an E0404 or E0401
 /// diagnostic without a location.
 pub fn check_path(path: &Path) -> Checked {
-    let name = path.display().to_string();
+    check_path_as(path, &path.display().to_string())
+}
+
+/// Checks the file at `path`, naming it `name` in diagnostics (imports are then
+/// named relative to it).
+pub fn check_path_as(path: &Path, name: &str) -> Checked {
+    let name = name.to_string();
     let diag = |code, message: String| Checked {
         sources: SourceMap::default(),
         diagnostics: vec![Diagnostic::error(code, message)],
