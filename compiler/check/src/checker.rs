@@ -462,8 +462,7 @@ impl<'a> Checker<'a> {
         path: &tune_syntax::Spanned<String>,
     ) -> Option<FileId> {
         let loc = Loc::new(from, path.span);
-        if let Some(name) = path.node.strip_prefix("std/") {
-            let _ = name;
+        if path.node.starts_with("std/") {
             let Some(module) = tune_stdlib::std_module(&path.node) else {
                 let known: Vec<&str> = tune_stdlib::std_modules().map(|m| m.import_path).collect();
                 self.emit(
@@ -988,18 +987,18 @@ impl<'a> Checker<'a> {
 
     // ----- records --------------------------------------------------------------
 
-    /// Checks a record's keys against `allowed` (unknown and duplicate keys) and
-    /// returns its entries by key.
+    /// Checks entries' keys against `allowed` (unknown and duplicate keys) and
+    /// returns the entries that pass.
     fn fields<'r>(
         &mut self,
-        record: &'r Record,
+        entries: impl IntoIterator<Item = &'r Entry>,
         cx: Cx,
         allowed: &[&str],
         what: &str,
     ) -> Vec<&'r Entry> {
         let mut seen: HashMap<&str, Span> = HashMap::new();
         let mut out = Vec::new();
-        for entry in &record.entries {
+        for entry in entries {
             let key = entry.key.node.as_str();
             if !allowed.contains(&key) {
                 self.emit(
@@ -1157,7 +1156,7 @@ impl<'a> Checker<'a> {
             }
             StatementKind::Sweep { body } => self.sweep(body, cx, study),
             StatementKind::Args { engine, body } => {
-                let block = self.args(engine.as_ref(), body, cx, stmt_loc, study);
+                let block = self.args(engine.as_ref(), body, cx, stmt_loc);
                 study.args.push(block);
             }
             StatementKind::Slo { body } => {
@@ -1189,7 +1188,7 @@ impl<'a> Checker<'a> {
         let mut quantization = Located::new("detect".to_string(), id_loc);
         let mut revision = None;
         if let Some(body) = body {
-            for entry in self.fields(body, cx, &["quantization", "revision"], "`model`") {
+            for entry in self.fields(&body.entries, cx, &["quantization", "revision"], "`model`") {
                 match entry.key.node.as_str() {
                     "quantization" => {
                         let ty = Ty::Enum {
@@ -1338,7 +1337,7 @@ impl<'a> Checker<'a> {
             return Some(engine);
         };
         for entry in self.fields(
-            body,
+            &body.entries,
             cx,
             &["image", "port", "entrypoint", "health", "env"],
             "`engine`",
@@ -1535,19 +1534,11 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let entries: Vec<&Entry> = body
-            .entries
-            .iter()
-            .filter(|e| {
-                allowed.contains(&e.key.node.as_str()) || !all.contains(&e.key.node.as_str())
-            })
-            .collect();
-        let record = Record {
-            entries: entries.into_iter().cloned().collect(),
-            span: body.span,
-            open: body.open,
-        };
-        for entry in self.fields(&record, cx, allowed, &format!("`deploy {}`", target.node)) {
+        // Fields of other targets are reported above; the rest are checked here.
+        let entries = body.entries.iter().filter(|e| {
+            allowed.contains(&e.key.node.as_str()) || !all.contains(&e.key.node.as_str())
+        });
+        for entry in self.fields(entries, cx, allowed, &format!("`deploy {}`", target.node)) {
             let key = entry.key.node.as_str();
             let Some((expr, rcx)) = self.resolve(&entry.value, cx) else {
                 continue;
@@ -1681,7 +1672,7 @@ impl<'a> Checker<'a> {
     // ----- sweep and quant --------------------------------------------------------
 
     fn sweep(&mut self, body: &Record, cx: Cx, study: &mut Study) {
-        for entry in self.fields(body, cx, SWEEP_AXES, "`sweep`") {
+        for entry in self.fields(&body.entries, cx, SWEEP_AXES, "`sweep`") {
             let key = entry.key.node.as_str();
             let key_loc = Loc::new(cx.file, entry.key.span);
             // The same axis in two `sweep` blocks.
@@ -1772,9 +1763,9 @@ impl<'a> Checker<'a> {
             // `quant { gemm = [..], kv-cache = [..] }` as a block: the product of its fields.
             // `quant { f = [..] }`, `quant = { f = [..] }` and `quant = quant { .. }`: the
             // product of the fields (a record of single values is one point).
-            ExprKind::Record(record) => self.quant_product(record, rcx),
+            ExprKind::Record(record) => self.quant_record(record, rcx, true).unwrap_or_default(),
             ExprKind::Typed { name, record } if name.node == "quant" => {
-                self.quant_product(record, rcx)
+                self.quant_record(record, rcx, true).unwrap_or_default()
             }
             ExprKind::List(items) => {
                 if items.is_empty() {
@@ -1956,7 +1947,7 @@ impl<'a> Checker<'a> {
         let names: Vec<&str> = QUANT_FIELDS.iter().map(|(n, _)| *n).collect();
         let mut columns: Vec<Vec<QuantField>> = vec![vec![QuantField::auto()]; 4];
         let mut ok = true;
-        for entry in self.fields(record, cx, &names, "`quant`") {
+        for entry in self.fields(&record.entries, cx, &names, "`quant`") {
             let i = names.iter().position(|n| *n == entry.key.node).unwrap_or(0);
             let (field, choices) = QUANT_FIELDS[i];
             let ty = Ty::Enum {
@@ -2028,25 +2019,13 @@ impl<'a> Checker<'a> {
         Some(points)
     }
 
-    fn quant_product(&mut self, record: &Record, cx: Cx) -> Vec<QuantPoint> {
-        self.quant_record(record, cx, true).unwrap_or_default()
-    }
-
     // ----- args -------------------------------------------------------------------
 
-    fn args(
-        &mut self,
-        engine: Option<&Ident>,
-        body: &Record,
-        cx: Cx,
-        loc: Loc,
-        study: &Study,
-    ) -> ArgsBlock {
+    fn args(&mut self, engine: Option<&Ident>, body: &Record, cx: Cx, loc: Loc) -> ArgsBlock {
         let engine = engine.and_then(|e| {
             self.known_engine(e, cx)
                 .then(|| Located::new(e.node.clone(), Loc::new(cx.file, e.span)))
         });
-        let _ = study;
         let mut flags: Vec<Flag> = Vec::new();
         let mut seen: HashMap<String, Span> = HashMap::new();
         for entry in &body.entries {
@@ -2343,7 +2322,7 @@ impl<'a> Checker<'a> {
             "warmup",
             "endpoint",
         ];
-        let entries = self.fields(body, cx, &allowed, "`benchmark`");
+        let entries = self.fields(&body.entries, cx, &allowed, "`benchmark`");
         let conc = entries
             .iter()
             .find(|e| e.key.node == "concurrency")
@@ -2478,17 +2457,16 @@ impl<'a> Checker<'a> {
                 );
             }
         }
-        let rec = Record {
-            entries: body
-                .entries
-                .iter()
-                .filter(|e| random || !matches!(e.key.node.as_str(), "samples" | "seed"))
-                .cloned()
-                .collect(),
-            span: body.span,
-            open: body.open,
-        };
-        for entry in self.fields(&rec, cx, &allowed, &format!("`search {}`", strategy.node)) {
+        let entries = body
+            .entries
+            .iter()
+            .filter(|e| random || !matches!(e.key.node.as_str(), "samples" | "seed"));
+        for entry in self.fields(
+            entries,
+            cx,
+            &allowed,
+            &format!("`search {}`", strategy.node),
+        ) {
             let key = entry.key.node.as_str();
             match key {
                 "objective" => s.objective = self.search_objective(&entry.value, cx),

@@ -161,8 +161,8 @@ fn tune_codes() -> Vec<String> {
 }
 
 #[test]
-fn no_color_and_colored_rendering() {
-    // A pseudo-terminal is not available here; NO_COLOR must at least keep plain output plain.
+fn no_color_keeps_captured_output_plain() {
+    // Colour on a terminal is tested with a pseudo-terminal below.
     let path = temp_file("nc.tune", b"sweep { tp = 0 }\n");
     let out = tune(&["check", path.to_str().unwrap()], &[("NO_COLOR", "1")]);
     let stderr = String::from_utf8_lossy(&out.stderr);
