@@ -142,7 +142,7 @@ fn what_the_spec_calls_wrong_is_rejected_where_it_is() {
         vec!["E0220"]
     );
     // §3.2: an unknown version is an error that lists the known ones.
-    let c = tune_check::check_source("s.tune", "engine vllm \"0.11.0\"\n");
+    let c = tune_check::check_source("s.tune", "engine vllm \"0.10.0\"\n");
     assert_eq!(c.diagnostics[0].code, "E0212");
     assert!(c.diagnostics[0].help.as_deref().unwrap().contains("0.33.0"));
     // §3.6: a precision pair on an offline-quantized checkpoint.
@@ -151,4 +151,64 @@ fn what_the_spec_calls_wrong_is_rejected_where_it_is() {
         "model \"TheBloke/Llama-2-7B-AWQ\"\nsweep { precision = fp8/fp8 }\n",
     );
     assert!(c.diagnostics.iter().any(|d| d.code == "E0218"));
+}
+
+/// §7: "the plan has 18 experiments, each with 2 traffic scenarios × 4
+/// concurrency levels"; sglang contributes 12 points and vLLM 6; the one warning
+/// is vLLM's attention dtype, and nothing collapses.
+#[test]
+fn the_complete_study_plans_to_18_experiments_of_8_load_levels() {
+    let blocks = tune_blocks(&spec());
+    let study = blocks
+        .iter()
+        .find(|b| b.starts_with("# Which KV-cache"))
+        .expect("§7");
+    let mut checked = tune_check::check_source("study.tune", study);
+    let plan = tune_plan::plan(&mut checked);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    assert_eq!(plan.points, 18);
+    assert_eq!(plan.experiments.len(), 18);
+    assert!(plan.dropped.is_empty());
+    assert_eq!(plan.load_levels.len(), 8);
+    let per_engine = |e: &str| plan.experiments.iter().filter(|x| x.engine == e).count();
+    assert_eq!((per_engine("sglang"), per_engine("vllm")), (12, 6));
+    assert!(plan.experiments.iter().all(|e| e.sources.len() == 1));
+    let warnings: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == tune_check::Severity::Warning)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].code, "W0301");
+    assert!(warnings[0].message.contains("attention = fp8"));
+    assert!(warnings[0].message.ends_with("vllm 0.33.0"));
+    // Every experiment's JSON has its 8 load levels.
+    let json = tune_plan::json::plan_json(&plan, &checked);
+    for e in json["experiments"].as_array().unwrap() {
+        assert_eq!(e["load_levels"].as_array().unwrap().len(), 8);
+    }
+}
+
+/// §4.4: the example of the expected quality, with `--deny warnings`.
+#[test]
+fn kv_cache_int4_on_sglang_reads_as_the_spec_shows() {
+    let source = "import \"std/presets\"\nmodel \"meta-llama/Llama-3.2-1B-Instruct\"\nengine sglang \"0.5.23\"\n\nsweep {\n  memory = 0.9\n\n  quant {\n    kv-cache = [auto, fp8_e5m2, int4]\n  }\n}\n";
+    let mut checked = tune_check::check_source("study.tune", source);
+    let plan = tune_plan::plan(&mut checked);
+    // §3.5: a warning that drops the points, and the rest still plans.
+    assert_eq!(plan.experiments.len(), 2);
+    assert_eq!(plan.dropped.len(), 1);
+    let d = checked.diagnostics.iter().find(|d| d.code == "E0301").expect("E0301");
+    assert_eq!(d.severity, tune_check::Severity::Warning);
+    assert_eq!(d.message, "sglang 0.5.23 has no KV cache dtype `int4`");
+    assert_eq!(
+        d.help.as_deref(),
+        Some("sglang 0.5.23 accepts: auto, fp8_e5m2, fp8_e4m3, mxfp8, bf16, bfloat16, nvfp4, fp4_mx_block16")
+    );
+    checked.deny_warnings();
+    let d = checked.diagnostics.iter().find(|d| d.code == "E0301").unwrap();
+    let text = tune_check::render::human(d, &checked.sources, tune_check::render::Style::Plain);
+    assert!(text.contains("error[E0301]: sglang 0.5.23 has no KV cache dtype `int4`"), "{text}");
+    assert!(text.contains("╭─[study.tune:9:33]"), "{text}");
+    assert!(text.contains("requested here"), "{text}");
 }

@@ -183,6 +183,8 @@ fn check_fixture(path: &Path) -> Checked {
             .to_string();
         tune_check::check_path_as(path, &name)
     };
+    // Engine checks and the expansion's diagnostics are part of `tune check`.
+    tune_plan::check_engines(&mut checked);
     if path
         .file_name()
         .is_some_and(|n| n.to_string_lossy().starts_with("deny-"))

@@ -2022,6 +2022,7 @@ impl<'a> Checker<'a> {
     // ----- args -------------------------------------------------------------------
 
     fn args(&mut self, engine: Option<&Ident>, body: &Record, cx: Cx, loc: Loc) -> ArgsBlock {
+        let named = engine.is_some();
         let engine = engine.and_then(|e| {
             self.known_engine(e, cx)
                 .then(|| Located::new(e.node.clone(), Loc::new(cx.file, e.span)))
@@ -2048,6 +2049,11 @@ impl<'a> Checker<'a> {
                     is_list,
                 });
             }
+        }
+        if named && engine.is_none() {
+            // The engine is unknown (reported): its flags cannot be checked
+            // against any schema, and must not be taken for every engine's.
+            flags.clear();
         }
         ArgsBlock { engine, flags, loc }
     }

@@ -40,6 +40,8 @@ pub struct Diagnostic {
     /// The primary label comes first.
     pub labels: Vec<Label>,
     pub help: Option<String>,
+    /// Further facts, each printed as a `note:` line after the help.
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -54,6 +56,7 @@ impl Diagnostic {
             message: message.into(),
             labels: Vec::new(),
             help: None,
+            notes: Vec::new(),
         }
     }
 
@@ -93,6 +96,11 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn note_line(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
         self
     }
 

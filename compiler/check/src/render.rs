@@ -140,8 +140,23 @@ pub fn human(d: &Diagnostic, sources: &SourceMap, style: Style) -> String {
     // Labels in other files (an imported definition, say) follow as notes, each
     // with its own snippet; miette's own `related` rendering adds a bare
     // "Advice:" line, so they are rendered here.
-    for related in &report.related {
-        let _ = handler.render_report(&mut out, related);
+    if !report.related.is_empty() {
+        // Related reports are notes, also when the diagnostic itself is one.
+        let mut theme = match style {
+            Style::Colored => GraphicalTheme::unicode(),
+            Style::Plain => GraphicalTheme::unicode_nocolor(),
+        };
+        theme.characters.advice = "note:".into();
+        let related_handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_links(false)
+            .with_context_lines(1);
+        for related in &report.related {
+            let _ = related_handler.render_report(&mut out, related);
+        }
+    }
+    for note in &d.notes {
+        out.push_str(&format!("  note: {note}\n"));
     }
     out
 }
@@ -165,12 +180,20 @@ struct JsonDiagnostic<'a> {
     code: &'a str,
     message: &'a str,
     help: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    notes: &'a [String],
     labels: Vec<JsonLabel<'a>>,
 }
 
 /// One diagnostic as one line of JSON (`--message-format json`). Lines and columns
 /// are 1-based; columns and lengths count characters.
 pub fn json(d: &Diagnostic, sources: &SourceMap) -> String {
+    serde_json::to_string(&json_value(d, sources)).expect("diagnostics serialize")
+}
+
+/// One diagnostic as a JSON value (what [`json`] prints), for embedding in other
+/// JSON documents such as the plan.
+pub fn json_value(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
     let labels = d
         .labels
         .iter()
@@ -195,7 +218,8 @@ pub fn json(d: &Diagnostic, sources: &SourceMap) -> String {
         code: d.code,
         message: &d.message,
         help: d.help.as_deref(),
+        notes: &d.notes,
         labels,
     };
-    serde_json::to_string(&j).expect("diagnostics serialize")
+    serde_json::to_value(&j).expect("diagnostics serialize")
 }

@@ -32,6 +32,25 @@ enum Command {
         #[arg(long, value_enum)]
         deny: Vec<Deny>,
     },
+    /// Check a study and print its plan: every experiment's exact command.
+    Plan {
+        /// The study.
+        file: PathBuf,
+        /// How to print the plan.
+        #[arg(long, value_enum, default_value_t = PlanFormat::Table)]
+        format: PlanFormat,
+        /// Also print where every argument came from.
+        #[arg(long, value_enum)]
+        show: Vec<Show>,
+        /// Treat a class of diagnostics as errors (`warnings`).
+        #[arg(long, value_enum)]
+        deny: Vec<Deny>,
+    },
+    /// List the engines and versions the stdlib knows.
+    Engines {
+        #[arg(long, value_enum, default_value_t = EnginesFormat::Table)]
+        format: EnginesFormat,
+    },
     /// Print the long explanation of a diagnostic code.
     Explain {
         /// A code such as E0201.
@@ -56,6 +75,28 @@ enum Deny {
     Warnings,
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum PlanFormat {
+    /// One row per experiment with its full command.
+    Table,
+    /// Markdown, for review.
+    Md,
+    /// The plan as JSON, with its diagnostics.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Show {
+    /// For every argument, the line of the study it came from.
+    Provenance,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum EnginesFormat {
+    Table,
+    Json,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -64,6 +105,13 @@ fn main() -> ExitCode {
             message_format,
             deny,
         } => check(&files, message_format, !deny.is_empty()),
+        Command::Plan {
+            file,
+            format,
+            show,
+            deny,
+        } => plan(&file, format, show.contains(&Show::Provenance), !deny.is_empty()),
+        Command::Engines { format } => engines(format),
         Command::Explain { code, all } => explain(code.as_deref(), all),
     }
 }
@@ -85,6 +133,7 @@ fn check(files: &[PathBuf], format: MessageFormat, deny_warnings: bool) -> ExitC
     let stderr = std::io::stderr();
     for path in files {
         let mut checked: Checked = tune_check::check_path(path);
+        tune_plan::check_engines(&mut checked);
         if deny_warnings {
             checked.deny_warnings();
         }
@@ -132,6 +181,86 @@ fn check(files: &[PathBuf], format: MessageFormat, deny_warnings: bool) -> ExitC
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn plan(path: &std::path::Path, format: PlanFormat, provenance: bool, deny_warnings: bool) -> ExitCode {
+    let style = style();
+    let mut checked = tune_check::check_path(path);
+    let mut plan = tune_plan::plan(&mut checked);
+    if deny_warnings {
+        checked.deny_warnings();
+        if checked.has_errors() {
+            plan.experiments.clear();
+        }
+    }
+    let errors = checked.count(Severity::Error);
+    let stdout = std::io::stdout();
+    if format == PlanFormat::Json {
+        let json = tune_plan::json::plan_json(&plan, &checked);
+        let _ = writeln!(stdout.lock(), "{}", serde_json::to_string_pretty(&json).expect("plan serializes"));
+    } else {
+        let stderr = std::io::stderr();
+        for d in &checked.diagnostics {
+            let text = if d.labels.is_empty() {
+                let mut t = format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message);
+                for n in &d.notes {
+                    t.push_str(&format!("  note: {n}\n"));
+                }
+                t
+            } else {
+                render::human(d, &checked.sources, style)
+            };
+            let _ = writeln!(stderr.lock(), "{text}");
+        }
+        if errors > 0 {
+            let _ = writeln!(
+                stderr.lock(),
+                "error: {} has {} error{}: no plan",
+                path.display(),
+                errors,
+                if errors == 1 { "" } else { "s" }
+            );
+        } else {
+            let text = match format {
+                PlanFormat::Md => tune_plan::text::markdown(&plan, &checked, provenance),
+                _ => tune_plan::text::table(&plan, &checked, provenance),
+            };
+            let _ = write!(stdout.lock(), "{text}");
+        }
+    }
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn engines(format: EnginesFormat) -> ExitCode {
+    let names = tune_stdlib::engine_names();
+    match format {
+        EnginesFormat::Json => {
+            let list: Vec<serde_json::Value> = names
+                .iter()
+                .map(|e| serde_json::json!({"engine": e, "versions": tune_stdlib::versions_of(e)}))
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&list).expect("serializes"));
+        }
+        EnginesFormat::Table => {
+            println!("{:<8}  {:<8}  {:<6}  {:<8}  {:<5}  IMAGE", "ENGINE", "VERSION", "PORT", "HEALTH", "FLAGS");
+            for ev in tune_stdlib::engine_versions() {
+                println!(
+                    "{:<8}  {:<8}  {:<6}  {:<8}  {:<5}  {}",
+                    ev.engine,
+                    ev.version,
+                    ev.port,
+                    ev.health,
+                    ev.schema().map(|s| s.flags.len()).unwrap_or(0),
+                    ev.image
+                );
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 fn json_line(d: &tune_check::Diagnostic, checked: &Checked) -> String {

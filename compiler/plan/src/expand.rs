@@ -1,0 +1,725 @@
+//! Expansion (spec §5): the product of all axes per engine, translation, `args`
+//! overrides, dropping impossible points, de-duplication, stable ids, and the
+//! search strategy.
+
+use crate::contrib::{Causes, Choice, Contrib, Outcome, Target, PRIORITY_DERIVED};
+use crate::flags::flag_choices;
+use crate::model::{
+    Dropped, Experiment, LoadLevel, Origin, Plan, PlannedArg, QuantizeStep, SourcePoint,
+    YamlSetting,
+};
+use crate::translate::{flag_target, Translator};
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, HashSet};
+use tune_check::study::{Engine, Study};
+use tune_check::{Checked, Diagnostic, Loc};
+use tune_stdlib::EngineVersion;
+
+/// One axis of one engine's product.
+struct Dim {
+    name: String,
+    choices: Vec<Choice>,
+    /// For the `precision` axis: each choice's quantize step.
+    steps: Vec<Option<QuantizeStep>>,
+}
+
+pub(crate) struct Expansion {
+    pub plan: Plan,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Expands a checked study. With `for_plan`, a missing `model` or `engine` is an
+/// error (a study that only defines presets checks fine, but plans to nothing).
+pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
+    let study = &checked.study;
+    let mut diags = Vec::new();
+    let mut causes = Causes::default();
+    let mut plan = Plan {
+        load_levels: load_levels(study),
+        strategy: study
+            .search
+            .as_ref()
+            .map(|s| s.strategy.value.clone())
+            .unwrap_or_else(|| "grid".into()),
+        seed: study.search.as_ref().and_then(|s| s.seed.as_ref().map(|s| s.value)),
+        ..Plan::default()
+    };
+
+    // Engine checks of `args` happen whatever else is wrong, so that one run of
+    // `tune check` reports everything.
+    let mut engine_dims: Vec<(&Engine, &'static EngineVersion, Vec<Dim>)> = Vec::new();
+    let mut flags_ok = true;
+    for engine in &study.engines {
+        let Some(ev) = tune_stdlib::engine_version(&engine.name.value, &engine.version.value)
+        else {
+            continue;
+        };
+        let mut dims = Vec::new();
+        for block in &study.args {
+            if block
+                .engine
+                .as_ref()
+                .is_some_and(|e| e.value != engine.name.value)
+            {
+                continue;
+            }
+            for flag in &block.flags {
+                match flag_choices(block, flag, ev, &mut diags) {
+                    Some(choices) => dims.push(Dim {
+                        name: flag.name.value.clone(),
+                        steps: vec![None; choices.len()],
+                        choices,
+                    }),
+                    None => flags_ok = false,
+                }
+            }
+        }
+        engine_dims.push((engine, ev, dims));
+    }
+
+    let front_end_ok = !checked.has_errors();
+    let Some(model) = study.model.as_ref() else {
+        if for_plan {
+            diags.push(
+                Diagnostic::error("E0219", "the study has no `model`: there is nothing to plan")
+                    .help("add `model \"ORG/NAME\"` (a Hugging Face id or a local path)"),
+            );
+        }
+        return Expansion { plan, diagnostics: diags };
+    };
+    if study.engines.is_empty() {
+        if for_plan {
+            diags.push(
+                Diagnostic::error("E0219", "the study has no `engine`: there is nothing to plan")
+                    .primary(model.loc, "the model is given, but no engine to serve it")
+                    .help("add `engine vllm \"0.33.0\"` (see `tune engines` for what the stdlib knows)"),
+            );
+        }
+        return Expansion { plan, diagnostics: diags };
+    }
+    if !front_end_ok || !flags_ok {
+        return Expansion { plan, diagnostics: diags };
+    }
+
+    let mut unknown_pairs = Vec::new();
+    let mut dedup: HashMap<String, usize> = HashMap::new();
+    let mut overrides_noted: HashSet<(Loc, Option<Loc>)> = HashSet::new();
+    let mut collapsed: Vec<(String, usize, usize)> = Vec::new(); // (engine, points kept, experiments)
+    let mut no_effect_engines: Vec<String> = Vec::new();
+    for (engine, ev, args_dims) in engine_dims {
+        let label = ev.label();
+        let diags_before = diags.len();
+        let mut t = Translator {
+            ev,
+            study,
+            diags: &mut diags,
+            causes: &mut causes,
+        };
+        let mut dims: Vec<Dim> = vec![Dim {
+            name: "engine".into(),
+            choices: vec![Choice::contribs(label.clone(), vec![])],
+            steps: vec![None],
+        }];
+        for axis in &study.axes {
+            let choices = t.axis(axis);
+            dims.push(Dim {
+                name: axis.name.value.clone(),
+                steps: vec![None; choices.len()],
+                choices,
+            });
+        }
+        if let Some(points) = &study.quant {
+            let choices = t.quant(points);
+            dims.push(Dim {
+                name: "quant".into(),
+                steps: vec![None; choices.len()],
+                choices,
+            });
+        }
+        if let Some(pairs) = &study.precision {
+            let (choices, steps) = t
+                .precision(pairs, &model.id.value, &mut unknown_pairs)
+                .into_iter()
+                .unzip();
+            dims.push(Dim {
+                name: "precision".into(),
+                choices,
+                steps,
+            });
+        }
+        if diags[diags_before..].iter().any(|d| d.code == "W0301") {
+            no_effect_engines.push(label.clone());
+        }
+        dims.extend(args_dims);
+        let fixed = fixed_contribs(engine, ev, study);
+
+        let total: usize = dims.iter().map(|d| d.choices.len()).product();
+        plan.points += total;
+        let experiments_before = plan.experiments.len();
+        let mut kept = 0;
+        let mut index = vec![0usize; dims.len()];
+        for _ in 0..total {
+            let point = SourcePoint {
+                settings: dims
+                    .iter()
+                    .zip(&index)
+                    .map(|(d, &i)| (d.name.clone(), d.choices[i].display.clone()))
+                    .collect(),
+            };
+            let impossible = dims.iter().zip(&index).find_map(|(d, &i)| match d.choices[i].outcome {
+                Outcome::Impossible(c) => Some(c),
+                Outcome::Contribs(_) => None,
+            });
+            let step = dims
+                .iter()
+                .zip(&index)
+                .find_map(|(d, &i)| d.steps[i].clone());
+            let result = match impossible {
+                Some(cause) => Err(cause),
+                None => {
+                    let contribs = fixed.iter().chain(dims.iter().zip(&index).flat_map(|(d, &i)| {
+                        match &d.choices[i].outcome {
+                            Outcome::Contribs(c) => c.as_slice(),
+                            Outcome::Impossible(_) => &[],
+                        }
+                    }));
+                    resolve(contribs, ev, &mut causes, &mut diags, &mut overrides_noted)
+                }
+            };
+            match result {
+                Err(cause) => {
+                    causes.list[cause].dropped += 1;
+                    plan.dropped.push(Dropped {
+                        point,
+                        engine: ev.engine.clone(),
+                        version: ev.version.clone(),
+                        reason: causes.list[cause].reason.clone(),
+                    });
+                }
+                Ok(resolved) => {
+                    kept += 1;
+                    let experiment = build(engine, ev, study, resolved, step, point.clone());
+                    let key = experiment_key(&experiment);
+                    match dedup.get(&key) {
+                        Some(&i) => plan.experiments[i].sources.push(point),
+                        None => {
+                            let mut experiment = experiment;
+                            experiment.id = short_hash(&key);
+                            dedup.insert(key, plan.experiments.len());
+                            plan.experiments.push(experiment);
+                        }
+                    }
+                }
+            }
+            // Next point: mixed-radix increment, last axis fastest.
+            for d in (0..dims.len()).rev() {
+                index[d] += 1;
+                if index[d] < dims[d].choices.len() {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
+        collapsed.push((label, kept, plan.experiments.len() - experiments_before));
+    }
+
+    // Dropped points: one diagnostic per cause, with how many it dropped.
+    for cause in &causes.list {
+        if cause.dropped == 0 || cause.silent {
+            continue;
+        }
+        let of = plan
+            .dropped
+            .iter()
+            .filter(|d| format!("{} {}", d.engine, d.version) == cause.engine)
+            .count()
+            + collapsed
+                .iter()
+                .find(|(e, ..)| *e == cause.engine)
+                .map(|(_, kept, _)| *kept)
+                .unwrap_or(0);
+        diags.push(cause.diagnostic.clone().note_line(format!(
+            "{} of {of} point{} on {} dropped from the plan",
+            cause.dropped,
+            if of == 1 { "" } else { "s" },
+            cause.engine
+        )));
+    }
+    // Settings without effect: say how much collapsed.
+    for d in diags.iter_mut().filter(|d| d.code == "W0301") {
+        if let Some((engine, kept, experiments)) = collapsed
+            .iter()
+            .find(|(e, ..)| no_effect_engines.contains(e) && d.message.ends_with(e.as_str()))
+        {
+            if kept > experiments {
+                d.notes.push(format!(
+                    "on {engine}, {kept} points collapse into {experiments} experiment{}",
+                    if *experiments == 1 { "" } else { "s" }
+                ));
+            } else {
+                d.notes.push(format!("nothing collapses on {engine}: the points differ in other settings"));
+            }
+        }
+    }
+    if plan.experiments.is_empty() && plan.points > 0 {
+        diags.push(Diagnostic::error(
+            "E0301",
+            format!("every one of the {} points was dropped: the plan is empty", plan.points),
+        ));
+    }
+    plan.candidates = plan.experiments.len();
+    apply_search(study, &mut plan, &mut diags);
+    Expansion {
+        plan,
+        diagnostics: diags,
+    }
+}
+
+/// The arguments every point of an engine has: model, host, port, revision.
+fn fixed_contribs(engine: &Engine, ev: &EngineVersion, study: &Study) -> Vec<Contrib> {
+    let model = study.model.as_ref().expect("checked above");
+    let default = |what: &str| Origin {
+        what: format!("{what} (default of {})", ev.label()),
+        loc: Some(engine.loc),
+        mapping: Some(ev.file.clone()),
+    };
+    let mut out = Vec::new();
+    let model_origin = Origin {
+        what: "model".into(),
+        loc: Some(model.id.loc),
+        mapping: None,
+    };
+    let model_target = if ev.model_arg == "positional" {
+        crate::contrib::Target::Flag {
+            identity: "model".into(),
+            flag: None,
+            values: vec![model.id.value.clone()],
+        }
+    } else {
+        flag_target(ev, &ev.model_arg, vec![model.id.value.clone()])
+    };
+    out.push(Contrib {
+        target: model_target,
+        origin: model_origin,
+        priority: PRIORITY_DERIVED,
+    });
+    if let Some(host) = &ev.host {
+        out.push(Contrib {
+            target: flag_target(ev, &ev.host_flag, vec![host.clone()]),
+            origin: default("listen on every interface"),
+            priority: PRIORITY_DERIVED,
+        });
+    }
+    let (port, origin) = match &engine.port {
+        Some(p) => (
+            p.value,
+            Origin {
+                what: format!("engine {} port", ev.engine),
+                loc: Some(p.loc),
+                mapping: None,
+            },
+        ),
+        None => (ev.port, default("port")),
+    };
+    out.push(Contrib {
+        target: flag_target(ev, &ev.port_flag, vec![port.to_string()]),
+        origin,
+        priority: PRIORITY_DERIVED,
+    });
+    if let (Some(rev), Some(flag)) = (&model.revision, &ev.revision_flag) {
+        out.push(Contrib {
+            target: flag_target(ev, flag, vec![rev.value.clone()]),
+            origin: Origin {
+                what: "model revision".into(),
+                loc: Some(rev.loc),
+                mapping: Some(ev.file.clone()),
+            },
+            priority: PRIORITY_DERIVED,
+        });
+    }
+    out
+}
+
+struct Entry {
+    target: Target,
+    origins: Vec<Origin>,
+    overrides: Vec<Origin>,
+    priority: u8,
+    alive: bool,
+}
+
+/// Puts a point's contributions together: agreeing settings merge, `args` win
+/// over derived flags (a note shows both), and derived settings that need one
+/// flag with different values make the point impossible.
+fn resolve<'c>(
+    contribs: impl Iterator<Item = &'c Contrib>,
+    ev: &EngineVersion,
+    causes: &mut Causes,
+    diags: &mut Vec<Diagnostic>,
+    noted: &mut HashSet<(Loc, Option<Loc>)>,
+) -> Result<Vec<Entry>, usize> {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut by_identity: HashMap<String, usize> = HashMap::new();
+    for c in contribs {
+        let identity = c.target.identity();
+        let Some(&i) = by_identity.get(&identity) else {
+            by_identity.insert(identity, entries.len());
+            entries.push(Entry {
+                target: c.target.clone(),
+                origins: vec![c.origin.clone()],
+                overrides: vec![],
+                priority: c.priority,
+                alive: true,
+            });
+            continue;
+        };
+        let existing = &mut entries[i];
+        if existing.priority == c.priority && c.priority == PRIORITY_DERIVED {
+            if same_target(&existing.target, &c.target) {
+                existing.origins.push(c.origin.clone());
+                continue;
+            }
+            let first = &existing.origins[0];
+            let reason = format!(
+                "{} and {} need different values of one setting on {} (`{}` and `{}`)",
+                first.what,
+                c.origin.what,
+                ev.label(),
+                existing.target.describe(),
+                c.target.describe()
+            );
+            let mut d = Diagnostic::warning("E0301", reason.clone());
+            if let Some(l) = c.origin.loc {
+                d = d.primary(l, "this setting");
+            }
+            if let Some(l) = first.loc {
+                d = d.secondary(l, "conflicts with this one");
+            }
+            return Err(causes.add(&ev.label(), reason, d));
+        }
+        // The higher priority wins; the other is recorded as overridden.
+        let (winner, loser_origins, loser_target) = if c.priority >= existing.priority {
+            (c.clone(), existing.origins.clone(), existing.target.clone())
+        } else {
+            existing.overrides.push(c.origin.clone());
+            continue;
+        };
+        if let Some(wl) = winner.origin.loc {
+            let ll = loser_origins.first().and_then(|o| o.loc);
+            if noted.insert((wl, ll)) {
+                let mut d = Diagnostic::note(
+                    "N0302",
+                    format!(
+                        "{} overrides {} on {}",
+                        winner.origin.what,
+                        loser_origins[0].what,
+                        ev.label()
+                    ),
+                )
+                .primary(wl, format!("`{}` wins", winner.target.describe()));
+                if let Some(ll) = ll {
+                    d = d.secondary(ll, format!("would give `{}`", loser_target.describe()));
+                }
+                diags.push(d);
+            }
+        }
+        existing.alive = false;
+        by_identity.insert(winner.target.identity(), entries.len());
+        entries.push(Entry {
+            target: winner.target,
+            origins: vec![winner.origin],
+            overrides: loser_origins,
+            priority: winner.priority,
+            alive: true,
+        });
+    }
+    entries.retain(|e| e.alive && !matches!(e.target, Target::Omit { .. }));
+    Ok(entries)
+}
+
+fn same_target(a: &Target, b: &Target) -> bool {
+    match (a, b) {
+        (
+            Target::Flag { flag: fa, values: va, .. },
+            Target::Flag { flag: fb, values: vb, .. },
+        ) => fa == fb && va == vb,
+        (Target::Yaml { key: ka, value: va }, Target::Yaml { key: kb, value: vb }) => {
+            ka == kb && va == vb
+        }
+        (Target::Omit { .. }, Target::Omit { .. }) => true,
+        _ => false,
+    }
+}
+
+/// The YAML options file's path on the command line, relative to where the
+/// experiment runs (the artifacts write it there).
+pub const YAML_FILE: &str = "engine-options.yaml";
+
+fn build(
+    engine: &Engine,
+    ev: &EngineVersion,
+    study: &Study,
+    resolved: Vec<Entry>,
+    quantize: Option<QuantizeStep>,
+    point: SourcePoint,
+) -> Experiment {
+    let entrypoint = engine
+        .entrypoint
+        .as_ref()
+        .map(|e| e.value.clone())
+        .unwrap_or_else(|| ev.entrypoint.clone());
+    let mut args = Vec::new();
+    let mut yaml = Vec::new();
+    for e in resolved {
+        match e.target {
+            Target::Flag { flag, mut values, identity } => {
+                // With a quantize step, the engine serves the exported checkpoint.
+                if identity == "model" || Some(&identity) == model_identity(ev).as_ref() {
+                    if let Some(step) = &quantize {
+                        values = vec![step.output.clone()];
+                    }
+                }
+                args.push(PlannedArg {
+                    flag,
+                    values,
+                    origins: e.origins,
+                    overrides: e.overrides,
+                });
+            }
+            Target::Yaml { key, value } => yaml.push(YamlSetting {
+                key,
+                value,
+                origins: e.origins,
+                overrides: e.overrides,
+            }),
+            Target::Omit { .. } => {}
+        }
+    }
+    let yaml_file = (!yaml.is_empty()).then(|| YAML_FILE.to_string());
+    if let (Some(file), Some(flag)) = (&yaml_file, &ev.yaml_flag) {
+        args.push(PlannedArg {
+            flag: Some(flag.clone()),
+            values: vec![file.clone()],
+            origins: yaml.iter().flat_map(|y| y.origins.clone()).take(1).collect(),
+            overrides: vec![],
+        });
+    }
+    let mut argv = entrypoint.clone();
+    for a in &args {
+        argv.extend(a.flag.iter().cloned());
+        argv.extend(a.values.iter().cloned());
+    }
+    let mut env = ev.env.clone();
+    for (k, v) in &engine.env {
+        env.insert(k.clone(), v.value.clone());
+    }
+    // The port the engine listens on, after any `args` override.
+    let port_identity = ev
+        .schema()
+        .and_then(|s| s.flag(&ev.port_flag))
+        .map(|(f, _)| f.name.clone())
+        .unwrap_or_else(|| ev.port_flag.clone());
+    let port = args
+        .iter()
+        .find(|a| a.flag.as_deref() == Some(port_identity.as_str()))
+        .and_then(|a| a.values.first()?.parse().ok())
+        .unwrap_or(ev.port);
+    let _ = study;
+    Experiment {
+        id: String::new(),
+        engine: ev.engine.clone(),
+        version: ev.version.clone(),
+        image: engine
+            .image
+            .as_ref()
+            .map(|i| i.value.clone())
+            .unwrap_or_else(|| ev.image.clone()),
+        entrypoint,
+        argv,
+        args,
+        yaml,
+        yaml_file,
+        env,
+        port,
+        health: engine
+            .health
+            .as_ref()
+            .map(|h| h.value.clone())
+            .unwrap_or_else(|| ev.health.clone()),
+        quantize,
+        sources: vec![point],
+    }
+}
+
+fn model_identity(ev: &EngineVersion) -> Option<String> {
+    if ev.model_arg == "positional" {
+        return None;
+    }
+    Some(
+        ev.schema()
+            .and_then(|s| s.flag(&ev.model_arg))
+            .map(|(f, _)| f.identity().to_string())
+            .unwrap_or_else(|| tune_stdlib::bare(&ev.model_arg).to_string()),
+    )
+}
+
+/// What makes an experiment (spec §5): engine, version, image, the flags,
+/// environment, YAML options and quantize step.
+fn experiment_key(e: &Experiment) -> String {
+    let mut key = String::with_capacity(256);
+    for part in [&e.engine, &e.version, &e.image] {
+        key.push_str(part);
+        key.push('\u{1f}');
+    }
+    // Arguments in a canonical order: reordering the axes of a study keeps ids
+    // (argparse does not care about the order of distinct flags).
+    key.push_str(&e.entrypoint.join("\u{1f}"));
+    key.push('\u{1e}');
+    let mut groups: Vec<String> = e
+        .args
+        .iter()
+        .map(|a| {
+            let mut g = a.flag.clone().unwrap_or_default();
+            for v in &a.values {
+                g.push('\u{1d}');
+                g.push_str(v);
+            }
+            g
+        })
+        .collect();
+    groups.sort();
+    for g in groups {
+        key.push_str(&g);
+        key.push('\u{1f}');
+    }
+    key.push('\u{1e}');
+    for (k, v) in &e.env {
+        key.push_str(k);
+        key.push('=');
+        key.push_str(v);
+        key.push('\u{1f}');
+    }
+    key.push('\u{1e}');
+    for y in &e.yaml {
+        key.push_str(&y.key);
+        key.push('=');
+        key.push_str(&y.value.to_string());
+        key.push('\u{1f}');
+    }
+    key.push('\u{1e}');
+    if let Some(q) = &e.quantize {
+        key.push_str(&q.pair);
+        key.push('\u{1f}');
+        key.push_str(&q.modelopt);
+        key.push('\u{1f}');
+        key.push_str(&q.model);
+    }
+    key
+}
+
+/// 12 hex digits of SHA-256: stable across compiles, platforms and releases.
+fn short_hash(key: &str) -> String {
+    let digest = Sha256::digest(key.as_bytes());
+    digest[..6].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn load_levels(study: &Study) -> Vec<LoadLevel> {
+    let Some(b) = &study.benchmark else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for t in &b.traffic {
+        for c in &b.concurrency {
+            out.push(LoadLevel {
+                traffic: t.value.to_string(),
+                concurrency: Some(c.value),
+                rate: None,
+            });
+        }
+        for r in &b.rate {
+            out.push(LoadLevel {
+                traffic: t.value.to_string(),
+                concurrency: None,
+                rate: Some(r.value),
+            });
+        }
+    }
+    out
+}
+
+/// Spec §5 step 5: grid keeps every experiment (within `max-experiments`);
+/// random draws `samples` of them with the seed.
+fn apply_search(study: &Study, plan: &mut Plan, diags: &mut Vec<Diagnostic>) {
+    let Some(search) = &study.search else {
+        return;
+    };
+    let n = plan.experiments.len();
+    match search.strategy.value.as_str() {
+        "random" => {
+            let samples = search.samples.as_ref().map(|s| s.value.max(0) as usize);
+            let Some(samples) = samples else { return };
+            if samples >= n {
+                return;
+            }
+            let seed = search.seed.as_ref().map(|s| s.value).unwrap_or(0);
+            let chosen = sample(n, samples, seed as u64);
+            let mut keep = vec![false; n];
+            for i in chosen {
+                keep[i] = true;
+            }
+            let mut i = 0;
+            plan.experiments.retain(|_| {
+                i += 1;
+                keep[i - 1]
+            });
+        }
+        _ => {
+            if let Some(max) = &search.max_experiments {
+                if n as i64 > max.value {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0307",
+                            format!(
+                                "the plan has {n} experiments, more than `max-experiments = {}`",
+                                max.value
+                            ),
+                        )
+                        .primary(max.loc, "the budget")
+                        .help(format!(
+                            "narrow the sweep, raise the budget, or sample it: `search random {{ samples = {}; seed = 1 }}`",
+                            max.value
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(max) = &search.max_experiments {
+        if search.strategy.value == "random" && plan.experiments.len() as i64 > max.value {
+            plan.experiments.truncate(max.value.max(0) as usize);
+        }
+    }
+}
+
+/// `k` distinct indices of `0..n` drawn with SplitMix64 from `seed` (a partial
+/// Fisher–Yates shuffle). Written out here rather than taken from `rand` so that
+/// a seed gives the same sample in every release.
+pub(crate) fn sample(n: usize, k: usize, seed: u64) -> Vec<usize> {
+    let mut state = seed;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut idx: Vec<usize> = (0..n).collect();
+    for i in 0..k.min(n) {
+        let j = i + (next() % (n - i) as u64) as usize;
+        idx.swap(i, j);
+    }
+    let mut out = idx[..k.min(n)].to_vec();
+    out.sort_unstable();
+    out
+}
+

@@ -1,0 +1,155 @@
+//! The plan as JSON (`tune plan --format json`, `DIR/plan.json`).
+
+use crate::model::{Experiment, Origin, Plan, SourcePoint, YamlSetting};
+use serde_json::{json, Map, Value};
+use tune_check::{render, Checked, Loc};
+
+/// The whole plan with the check's diagnostics.
+pub fn plan_json(plan: &Plan, checked: &Checked) -> Value {
+    let file = checked
+        .sources
+        .iter()
+        .next()
+        .map(|(_, s)| s.name.clone());
+    json!({
+        "study": file,
+        "points": plan.points,
+        "candidates": plan.candidates,
+        "strategy": plan.strategy,
+        "seed": plan.seed,
+        "load_levels": plan.load_levels.iter().map(load_level).collect::<Vec<_>>(),
+        "experiments": plan.experiments.iter().map(|e| experiment(e, plan, checked)).collect::<Vec<_>>(),
+        "dropped": plan.dropped.iter().map(|d| json!({
+            "engine": d.engine,
+            "version": d.version,
+            "point": point(&d.point),
+            "reason": d.reason,
+        })).collect::<Vec<_>>(),
+        "diagnostics": checked.diagnostics.iter().map(|d| render::json_value(d, &checked.sources)).collect::<Vec<_>>(),
+    })
+}
+
+fn load_level(l: &crate::model::LoadLevel) -> Value {
+    let mut m = Map::new();
+    m.insert("traffic".into(), l.traffic.clone().into());
+    if let Some(c) = l.concurrency {
+        m.insert("concurrency".into(), c.into());
+    }
+    if let Some(r) = l.rate {
+        m.insert("rate".into(), r.into());
+    }
+    Value::Object(m)
+}
+
+fn point(p: &SourcePoint) -> Value {
+    let mut m = Map::new();
+    for (axis, value) in &p.settings {
+        m.insert(axis.clone(), value.clone().into());
+    }
+    Value::Object(m)
+}
+
+/// An origin as JSON: what set it, and where (file, line, column).
+pub fn origin(o: &Origin, checked: &Checked) -> Value {
+    let mut m = Map::new();
+    m.insert("from".into(), o.what.clone().into());
+    if let Some(loc) = o.loc {
+        let (file, line, column) = position(loc, checked);
+        m.insert("file".into(), file.into());
+        m.insert("line".into(), line.into());
+        m.insert("column".into(), column.into());
+    }
+    if let Some(mapping) = &o.mapping {
+        m.insert("mapping".into(), mapping.clone().into());
+    }
+    Value::Object(m)
+}
+
+/// File name, 1-based line and column (in characters) of a place.
+pub fn position(loc: Loc, checked: &Checked) -> (String, usize, usize) {
+    let s = checked.sources.get(loc.file);
+    let (line, column) = s.line_column(loc.span.start);
+    (s.name.clone(), line, column)
+}
+
+/// The YAML options as a nested object (`kv_cache_config.dtype` →
+/// `{"kv_cache_config": {"dtype": ...}}`).
+pub fn yaml_tree(settings: &[YamlSetting]) -> Value {
+    let mut root = Map::new();
+    for s in settings {
+        let mut node = &mut root;
+        let parts: Vec<&str> = s.key.split('.').collect();
+        for part in &parts[..parts.len() - 1] {
+            let entry = node
+                .entry(part.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !entry.is_object() {
+                *entry = Value::Object(Map::new());
+            }
+            node = entry.as_object_mut().expect("just made an object");
+        }
+        node.insert(parts[parts.len() - 1].to_string(), s.value.clone());
+    }
+    Value::Object(root)
+}
+
+fn experiment(e: &Experiment, plan: &Plan, checked: &Checked) -> Value {
+    let mut index = e.entrypoint.len();
+    let provenance: Vec<Value> = e
+        .args
+        .iter()
+        .map(|a| {
+            let at = index;
+            index += a.flag.iter().count() + a.values.len();
+            json!({
+                "argv_index": at,
+                "arg": a.flag,
+                "values": a.values,
+                "origins": a.origins.iter().map(|o| origin(o, checked)).collect::<Vec<_>>(),
+                "overrides": a.overrides.iter().map(|o| origin(o, checked)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let yaml_provenance: Vec<Value> = e
+        .yaml
+        .iter()
+        .map(|y| {
+            json!({
+                "key": y.key,
+                "value": y.value,
+                "origins": y.origins.iter().map(|o| origin(o, checked)).collect::<Vec<_>>(),
+                "overrides": y.overrides.iter().map(|o| origin(o, checked)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "id": e.id,
+        "engine": e.engine,
+        "version": e.version,
+        "image": e.image,
+        "entrypoint": e.entrypoint,
+        "argv": e.argv,
+        "env": e.env,
+        "port": e.port,
+        "health": e.health,
+        "options_file": e.yaml_file.as_ref().map(|f| json!({
+            "path": f,
+            "content": yaml_tree(&e.yaml),
+            "provenance": yaml_provenance,
+        })),
+        "quantize": e.quantize.as_ref().map(|q| json!({
+            "pair": q.pair,
+            "modelopt_config": q.modelopt,
+            "builtin": q.builtin,
+            "status": q.status,
+            "config": q.config,
+            "export": q.export,
+            "model": q.model,
+            "output": q.output,
+            "origin": origin(&q.origin, checked),
+        })),
+        "sources": e.sources.iter().map(point).collect::<Vec<_>>(),
+        "load_levels": plan.load_levels.iter().map(load_level).collect::<Vec<_>>(),
+        "provenance": provenance,
+    })
+}
