@@ -58,6 +58,10 @@ pub struct QuantRow {
     pub requires: BTreeMap<String, String>,
     #[serde(default)]
     pub otherwise: Option<String>,
+    /// GPU architectures (`gpus.toml` arch) the translation works on; empty: all.
+    /// Checked when the study gives `hardware`.
+    #[serde(default)]
+    pub arch: Vec<String>,
     #[serde(default)]
     pub note: Option<String>,
     pub source: String,

@@ -330,7 +330,7 @@ fn fixed_contribs(engine: &Engine, ev: &EngineVersion, study: &Study) -> Vec<Con
         out.push(Contrib {
             target: flag_target(ev, flag, vec![rev.value.clone()]),
             origin: Origin {
-                what: "model revision".into(),
+                what: MODEL_REVISION.into(),
                 loc: Some(rev.loc),
                 mapping: Some(ev.file.clone()),
             },
@@ -455,6 +455,8 @@ fn same_target(a: &Target, b: &Target) -> bool {
 /// experiment runs (the artifacts write it there).
 pub const YAML_FILE: &str = "engine-options.yaml";
 
+const MODEL_REVISION: &str = "model revision";
+
 fn build(
     engine: &Engine,
     ev: &EngineVersion,
@@ -471,6 +473,11 @@ fn build(
     let mut args = Vec::new();
     let mut yaml = Vec::new();
     for e in resolved {
+        // The revision names a version of the hub checkpoint: with a quantize
+        // step it belongs to that step, not to the exported local checkpoint.
+        if quantize.is_some() && e.origins.iter().any(|o| o.what == MODEL_REVISION) {
+            continue;
+        }
         match e.target {
             Target::Flag { flag, mut values, identity } => {
                 // With a quantize step, the engine serves the exported checkpoint.
@@ -500,7 +507,11 @@ fn build(
         args.push(PlannedArg {
             flag: Some(flag.clone()),
             values: vec![file.clone()],
-            origins: yaml.iter().flat_map(|y| y.origins.clone()).take(1).collect(),
+            origins: vec![Origin {
+                what: format!("the YAML options file of {} (its keys are listed below)", ev.label()),
+                loc: Some(engine.loc),
+                mapping: Some(ev.file.clone()),
+            }],
             overrides: vec![],
         });
     }

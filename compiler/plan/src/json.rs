@@ -145,6 +145,7 @@ fn experiment(e: &Experiment, plan: &Plan, checked: &Checked) -> Value {
             "config": q.config,
             "export": q.export,
             "model": q.model,
+            "revision": q.revision,
             "output": q.output,
             "origin": origin(&q.origin, checked),
         })),

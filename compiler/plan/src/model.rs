@@ -53,6 +53,8 @@ pub struct QuantizeStep {
     pub export: Option<String>,
     /// The original checkpoint.
     pub model: String,
+    /// Its revision, when the study gives one.
+    pub revision: Option<String>,
     /// Where the exported checkpoint is written; the serve command loads it.
     pub output: String,
     pub origin: Origin,

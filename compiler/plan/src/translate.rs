@@ -217,6 +217,20 @@ impl Translator<'_> {
                 let cause = self.impossible(reason, primary, secondary, field, Some(&row.source));
                 return Choice { display, outcome: Outcome::Impossible(cause) };
             }
+            if let Some(hw) = &self.study.hardware {
+                let gpu = tune_stdlib::gpu(&hw.catalog_name);
+                if let Some(gpu) = gpu.filter(|g| !row.arch.is_empty() && !row.arch.contains(&g.arch)) {
+                    let reason = format!(
+                        "{field} = {value} on {label} needs a {} GPU; {} is {} (SM {})",
+                        row.arch.join(" or "),
+                        gpu.name,
+                        gpu.arch,
+                        gpu.sm
+                    );
+                    let cause = self.impossible(reason, primary, secondary, field, Some(&row.source));
+                    return Choice { display, outcome: Outcome::Impossible(cause) };
+                }
+            }
             if let Some(reason) = &row.no_effect {
                 let mut d = Diagnostic::warning(
                     "W0301",
@@ -280,13 +294,20 @@ impl Translator<'_> {
         if let Some(s) = secondary {
             d = d.secondary(s, "set here");
         }
-        // What the engine accepts for the field, from its own value lists.
-        let flag = self
+        // What the engine accepts for the field, from its own value lists: only
+        // when the field is one flag whose values are the field's own values
+        // (a KV-cache dtype), not a flag that picks something else (a backend).
+        let rows: Vec<_> = self
             .ev
             .quant
             .iter()
-            .find(|r| r.field == field && r.flag.is_some())
-            .and_then(|r| r.flag.clone());
+            .filter(|r| r.field == field && r.flag.is_some())
+            .collect();
+        let one_flag = rows.windows(2).all(|w| w[0].flag == w[1].flag);
+        let same_values = rows.iter().any(|r| r.arg_string().as_deref() == Some(r.value.as_str()));
+        let flag = (one_flag && same_values)
+            .then(|| rows.first().and_then(|r| r.flag.clone()))
+            .flatten();
         if let Some((spec, _)) = flag.as_deref().and_then(|f| self.ev.schema()?.flag(f)) {
             if let Some(accepted) = spec.accepted(self.ev.schema().unwrap()) {
                 d = d.help(format!("{label} accepts: {}", accepted.join(", ")));
@@ -386,6 +407,7 @@ impl Translator<'_> {
                 .and_then(|c| serde_json::from_str(c).ok()),
             export: def.export.clone(),
             model: model.to_string(),
+            revision: self.study.model.as_ref().and_then(|m| m.revision.as_ref()).map(|r| r.value.clone()),
             output: quantized_path(model, &def.weights, &def.activations),
             origin: Origin {
                 what: format!("precision {written}"),
