@@ -244,3 +244,17 @@ fn a_plan_needs_a_model_and_an_engine() {
     tune_plan::check_engines(&mut checked);
     assert_eq!(checked.count(Severity::Error), 0);
 }
+
+#[test]
+fn a_sweep_too_large_to_plan_is_an_error_not_a_hang() {
+    let ten = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]";
+    let src = format!(
+        "model \"m/x\"\nengine vllm \"0.33.0\"\nsweep {{ max-seqs = {ten}; context = {ten} }}\nargs vllm {{ max-num-batched-tokens = {ten}; block-size = {ten}; seed = {ten}; max-logprobs = {ten}; max-num-seqs = {ten} }}\n"
+    );
+    let started = std::time::Instant::now();
+    let (checked, plan) = plan_source("s.tune", &src);
+    assert!(started.elapsed().as_secs() < 5);
+    assert!(plan.experiments.is_empty());
+    let d = checked.diagnostics.iter().find(|d| d.code == "E0307").expect("E0307");
+    assert!(d.message.contains("more than 1000000 points"), "{}", d.message);
+}

@@ -415,7 +415,11 @@ fn check_unguarded(text: &str) -> Result<usize, String> {
         }
     }
 
-    let checked = tune_check::check_source("robustness.tune", text);
+    let mut checked = tune_check::check_source("robustness.tune", text);
+    // The engine checks and the plan run on whatever the checker made of it.
+    let plan = tune_plan::plan(&mut checked);
+    let _ = tune_plan::text::table(&plan, &checked, true);
+    let _ = tune_plan::json::plan_json(&plan, &checked);
     let source_count = checked.sources.iter().count();
     let mut labels = 0;
     for d in &checked.diagnostics {

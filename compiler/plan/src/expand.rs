@@ -153,7 +153,24 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
         dims.extend(args_dims);
         let fixed = fixed_contribs(engine, ev, study);
 
-        let total: usize = dims.iter().map(|d| d.choices.len()).product();
+        let total = dims
+            .iter()
+            .try_fold(1usize, |n, d| n.checked_mul(d.choices.len()))
+            .filter(|n| *n <= MAX_POINTS);
+        let Some(total) = total else {
+            diags.push(
+                Diagnostic::error(
+                    "E0307",
+                    format!(
+                        "the sweep has more than {MAX_POINTS} points on {label}: too many to plan"
+                    ),
+                )
+                .primary(engine.loc, "for this engine")
+                .help("narrow the sweep, or sample it with `search random { samples = N; seed = 1 }` after narrowing"),
+            );
+            plan.experiments.clear();
+            return Expansion { plan, diagnostics: diags };
+        };
         plan.points += total;
         let experiments_before = plan.experiments.len();
         let mut kept = 0;
@@ -456,6 +473,10 @@ fn same_target(a: &Target, b: &Target) -> bool {
 pub const YAML_FILE: &str = "engine-options.yaml";
 
 const MODEL_REVISION: &str = "model revision";
+
+/// The largest product `tune plan` expands (per engine): far beyond any sweep
+/// that can run, and small enough to plan in seconds.
+const MAX_POINTS: usize = 1_000_000;
 
 fn build(
     engine: &Engine,
