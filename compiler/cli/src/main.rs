@@ -196,8 +196,9 @@ fn plan(path: &std::path::Path, format: PlanFormat, provenance: bool, deny_warni
     let errors = checked.count(Severity::Error);
     let stdout = std::io::stdout();
     if format == PlanFormat::Json {
-        let json = tune_plan::json::plan_json(&plan, &checked);
-        let _ = writeln!(stdout.lock(), "{}", serde_json::to_string_pretty(&json).expect("plan serializes"));
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let _ = tune_plan::json::write_plan_json(&mut out, &plan, &checked);
+        let _ = writeln!(out);
     } else {
         let stderr = std::io::stderr();
         for d in &checked.diagnostics {

@@ -114,6 +114,7 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
             study,
             diags: &mut diags,
             causes: &mut causes,
+            mappings: &mut plan.mappings,
         };
         let mut dims: Vec<Dim> = vec![Dim {
             name: "engine".into(),

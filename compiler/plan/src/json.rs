@@ -1,32 +1,80 @@
 //! The plan as JSON (`tune plan --format json`, `DIR/plan.json`).
 
 use crate::model::{Experiment, Origin, Plan, SourcePoint, YamlSetting};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{json, Map, Value};
 use tune_check::{render, Checked, Loc};
 
-/// The whole plan with the check's diagnostics.
+/// The whole plan with the check's diagnostics, as a value (for tests and small
+/// plans; [`write_plan_json`] streams it).
 pub fn plan_json(plan: &Plan, checked: &Checked) -> Value {
-    let file = checked
-        .sources
-        .iter()
-        .next()
-        .map(|(_, s)| s.name.clone());
-    json!({
-        "study": file,
-        "points": plan.points,
-        "candidates": plan.candidates,
-        "strategy": plan.strategy,
-        "seed": plan.seed,
-        "load_levels": plan.load_levels.iter().map(load_level).collect::<Vec<_>>(),
-        "experiments": plan.experiments.iter().map(|e| experiment(e, plan, checked)).collect::<Vec<_>>(),
-        "dropped": plan.dropped.iter().map(|d| json!({
-            "engine": d.engine,
-            "version": d.version,
-            "point": point(&d.point),
-            "reason": d.reason,
-        })).collect::<Vec<_>>(),
-        "diagnostics": checked.diagnostics.iter().map(|d| render::json_value(d, &checked.sources)).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(PlanJson { plan, checked }).expect("the plan serializes")
+}
+
+/// Writes the plan as pretty JSON, one experiment at a time, so that a plan of
+/// 10,000 experiments never exists twice in memory.
+pub fn write_plan_json(
+    w: impl std::io::Write,
+    plan: &Plan,
+    checked: &Checked,
+) -> serde_json::Result<()> {
+    serde_json::to_writer_pretty(w, &PlanJson { plan, checked })
+}
+
+struct PlanJson<'a> {
+    plan: &'a Plan,
+    checked: &'a Checked,
+}
+
+struct Experiments<'a>(&'a Plan, &'a Checked);
+
+impl Serialize for Experiments<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.experiments.iter().map(|e| experiment(e, self.0, self.1)))
+    }
+}
+
+impl Serialize for PlanJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (plan, checked) = (self.plan, self.checked);
+        let file = checked.sources.iter().next().map(|(_, s)| s.name.clone());
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("study", &file)?;
+        m.serialize_entry("points", &plan.points)?;
+        m.serialize_entry("candidates", &plan.candidates)?;
+        m.serialize_entry("strategy", &plan.strategy)?;
+        m.serialize_entry("seed", &plan.seed)?;
+        m.serialize_entry(
+            "load_levels",
+            &plan.load_levels.iter().map(load_level).collect::<Vec<_>>(),
+        )?;
+        m.serialize_entry("experiments", &Experiments(plan, checked))?;
+        m.serialize_entry(
+            "dropped",
+            &plan
+                .dropped
+                .iter()
+                .map(|d| {
+                    json!({
+                        "engine": d.engine,
+                        "version": d.version,
+                        "point": point(&d.point),
+                        "reason": d.reason,
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )?;
+        m.serialize_entry("mappings", &plan.mappings)?;
+        m.serialize_entry(
+            "diagnostics",
+            &checked
+                .diagnostics
+                .iter()
+                .map(|d| render::json_value(d, &checked.sources))
+                .collect::<Vec<_>>(),
+        )?;
+        m.end()
+    }
 }
 
 fn load_level(l: &crate::model::LoadLevel) -> Value {

@@ -12,7 +12,9 @@ pub struct Origin {
     pub what: String,
     /// The place in the study it traces back to.
     pub loc: Option<Loc>,
-    /// The stdlib mapping that translated it: its file and the row's source.
+    /// The stdlib row that translated it (`std/engines/vllm/0.33.0.toml
+    /// axes.memory`), or the stdlib file a default comes from; the plan's
+    /// `mappings` give each row's source.
     pub mapping: Option<String>,
 }
 
@@ -147,4 +149,6 @@ pub struct Plan {
     pub load_levels: Vec<LoadLevel>,
     pub strategy: String,
     pub seed: Option<i64>,
+    /// The source of every stdlib row the plan used, by the name origins give.
+    pub mappings: BTreeMap<String, String>,
 }

@@ -13,6 +13,8 @@ pub(crate) struct Translator<'a> {
     pub study: &'a Study,
     pub diags: &'a mut Vec<Diagnostic>,
     pub causes: &'a mut Causes,
+    /// The stdlib rows used, by the short name origins refer to them with.
+    pub mappings: &'a mut std::collections::BTreeMap<String, String>,
 }
 
 /// A flag of the engine as a target: its identity is the schema's `dest`, so
@@ -72,8 +74,12 @@ impl Translator<'_> {
         self.ev.label()
     }
 
-    fn mapping(&self, source: &str) -> Option<String> {
-        Some(format!("{}: {}", self.ev.file, source))
+    /// The short name of a stdlib row (`std/engines/vllm/0.33.0.toml axes.memory`);
+    /// the plan keeps each row's source once, under that name.
+    fn mapping(&mut self, row: &str, source: &str) -> Option<String> {
+        let key = format!("{} {row}", self.ev.file);
+        self.mappings.entry(key.clone()).or_insert_with(|| source.to_string());
+        Some(key)
     }
 
     /// A sweep axis (`tp`, `memory`, `prefix-cache` ...).
@@ -112,7 +118,7 @@ impl Translator<'_> {
         let origin = Origin {
             what: format!("sweep {name} = {display}"),
             loc: Some(v.loc),
-            mapping: self.mapping(&m.source),
+            mapping: self.mapping(&format!("axes.{name}"), &m.source),
         };
         let contrib = |target| Contrib {
             target,
@@ -248,7 +254,7 @@ impl Translator<'_> {
             let origin = Origin {
                 what: what.clone(),
                 loc: Some(f.loc.unwrap_or(p.loc)),
-                mapping: self.mapping(&row.source),
+                mapping: self.mapping(&format!("quant {field} = {}", row.value), &row.source),
             };
             let target = if let Some(flag) = &row.flag {
                 flag_target(self.ev, flag, row.arg_string().into_iter().collect())
@@ -380,7 +386,7 @@ impl Translator<'_> {
         let origin = Origin {
             what: format!("precision {written}"),
             loc: Some(p.loc),
-            mapping: self.mapping(&row.source),
+            mapping: self.mapping(&format!("precision {pair}"), &row.source),
         };
         if let Some(note) = &row.note {
             self.diags.push(
@@ -412,7 +418,11 @@ impl Translator<'_> {
             origin: Origin {
                 what: format!("precision {written}"),
                 loc: Some(p.loc),
-                mapping: Some(format!("std/precision.toml: {}", def.source)),
+                mapping: {
+                    let key = format!("std/precision.toml {pair}");
+                    self.mappings.entry(key.clone()).or_insert_with(|| def.source.clone());
+                    Some(key)
+                },
             },
         };
         (Choice::contribs(written, contribs), Some(step))
