@@ -2756,13 +2756,18 @@ impl<'a> Checker<'a> {
         };
         let tp = max_of("tp");
         let pp = max_of("pp");
-        let need = tp.map(|t| t.0).unwrap_or(1) * pp.map(|p| p.0).unwrap_or(1);
+        // Data-parallel replicas each take a whole tp × pp layout (vLLM, SGLang).
+        let dp = max_of("dp").filter(|d| d.0 > 1);
+        let need = tp.map(|t| t.0).unwrap_or(1)
+            * pp.map(|p| p.0).unwrap_or(1)
+            * dp.map(|d| d.0).unwrap_or(1);
         if need > hw.count.value as i64 {
-            let primary = tp.or(pp).map(|x| x.1).unwrap_or(hw.loc);
+            let primary = tp.or(pp).or(dp).map(|x| x.1).unwrap_or(hw.loc);
+            let layout = if dp.is_some() { "tp * pp * dp" } else { "tp * pp" };
             let mut d = Diagnostic::error(
                 "E0220",
                 format!(
-                    "`tp * pp` = {need} needs more GPUs than `hardware` gives ({})",
+                    "`{layout}` = {need} needs more GPUs than `hardware` gives ({})",
                     hw.count.value
                 ),
             )
@@ -2775,12 +2780,9 @@ impl<'a> Checker<'a> {
                     if hw.count.value == 1 { "" } else { "s" }
                 ),
             );
-            if let (Some(t), Some(p)) = (tp, pp) {
-                if t.1 != primary {
-                    d = d.secondary(t.1, "tensor parallel");
-                }
-                if p.1 != primary {
-                    d = d.secondary(p.1, "pipeline parallel");
+            for (axis, what) in [(tp, "tensor parallel"), (pp, "pipeline parallel"), (dp, "data parallel")] {
+                if let Some(a) = axis.filter(|a| a.1 != primary) {
+                    d = d.secondary(a.1, what);
                 }
             }
             self.emit(d.help(format!(
