@@ -155,8 +155,18 @@ pub fn human(d: &Diagnostic, sources: &SourceMap, style: Style) -> String {
             let _ = related_handler.render_report(&mut out, related);
         }
     }
+    // Notes wrap like miette's help: at the report's width, under their text.
+    let options = textwrap::Options::new(100)
+        .initial_indent("  note: ")
+        .subsequent_indent("        ")
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false);
     for note in &d.notes {
-        out.push_str(&format!("  note: {note}\n"));
+        for line in textwrap::wrap(note, &options) {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     out
 }

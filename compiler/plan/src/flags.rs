@@ -254,25 +254,29 @@ fn unknown_flag(
             format!("`{written}` was renamed and is not a flag of {label}")
         };
         let mut d = Diagnostic::error("E0303", message).primary(flag.name.loc, "not in this version");
-        let mut help = Vec::new();
-        if !replacements.is_empty() {
-            help.push(format!("use {} instead", replacements.join(" or ")));
-        }
+        let versions: Vec<String> = others.iter().map(|o| o.version.clone()).collect();
+        let pin = (!versions.is_empty()).then(|| {
+            format!("pin {} {} to keep the flag", ev.engine, versions.join(" or "))
+        });
+        let help = match (replacements.is_empty(), &pin) {
+            (false, _) => format!("use {} instead", replacements.join(" or ")),
+            (true, Some(pin)) => format!("remove it, or {pin}"),
+            (true, None) => "remove it".to_string(),
+        };
         if let Some(reason) = renamed.and_then(|r| r.reason.as_ref()) {
-            help.push(reason.clone());
+            d = d.note_line(reason.clone());
         }
-        if !others.is_empty() {
-            let versions: Vec<String> = others.iter().map(|o| o.version.clone()).collect();
-            help.push(format!(
-                "{} {} accepts `--{written}`; pin that version to keep the flag",
+        if !versions.is_empty() {
+            d = d.note_line(format!(
+                "{} {} accepts `--{written}`",
                 ev.engine,
-                versions.join(", ")
+                versions.join(" and ")
             ));
         }
         if let Some(r) = renamed {
             d = d.note_line(format!("source: {}", r.source));
         }
-        return d.help(help.join("; "));
+        return d.help(help);
     }
     let mut d = Diagnostic::error("E0302", format!("`{written}` is not a flag of {label}"))
         .primary(flag.name.loc, "unknown flag");
