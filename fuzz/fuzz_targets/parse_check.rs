@@ -1,5 +1,6 @@
-//! Fuzzes the parser and the checker on arbitrary UTF-8: neither may panic, and every
-//! span they report must lie inside its source, on character boundaries.
+//! Fuzzes the parser, the checker and the planner on arbitrary UTF-8: none may
+//! panic, and every span they report must lie inside its source, on character
+//! boundaries.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -24,7 +25,11 @@ fuzz_target!(|text: &str| {
         }
     }
 
-    let checked = tune_check::check_source("fuzz.tune", text);
+    let mut checked = tune_check::check_source("fuzz.tune", text);
+    // Engine checks and expansion, then both renderings of the plan.
+    let plan = tune_plan::plan(&mut checked);
+    let _ = tune_plan::text::table(&plan, &checked, true);
+    let _ = tune_plan::json::plan_json(&plan, &checked);
     let source_count = checked.sources.iter().count();
     for d in &checked.diagnostics {
         for label in &d.labels {
