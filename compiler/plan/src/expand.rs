@@ -219,7 +219,36 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
                     let experiment = build(engine, ev, study, resolved, step, point.clone());
                     let key = experiment_key(&experiment);
                     match dedup.get(&key) {
-                        Some(&i) => plan.experiments[i].sources.push(point),
+                        Some(&i) => {
+                            // The same command from another point: keep where its
+                            // arguments came from (and what they overrode) there too.
+                            let existing = &mut plan.experiments[i];
+                            for (a, b) in existing.args.iter_mut().zip(experiment.args) {
+                                for o in b.origins {
+                                    if !a.origins.contains(&o) {
+                                        a.origins.push(o);
+                                    }
+                                }
+                                for o in b.overrides {
+                                    if !a.overrides.contains(&o) {
+                                        a.overrides.push(o);
+                                    }
+                                }
+                            }
+                            for (a, b) in existing.yaml.iter_mut().zip(experiment.yaml) {
+                                for o in b.origins {
+                                    if !a.origins.contains(&o) {
+                                        a.origins.push(o);
+                                    }
+                                }
+                                for o in b.overrides {
+                                    if !a.overrides.contains(&o) {
+                                        a.overrides.push(o);
+                                    }
+                                }
+                            }
+                            existing.sources.push(point);
+                        }
                         None => {
                             let mut experiment = experiment;
                             experiment.id = short_hash(&key);

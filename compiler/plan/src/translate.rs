@@ -253,7 +253,9 @@ impl Translator<'_> {
             }
             let origin = Origin {
                 what: what.clone(),
-                loc: Some(f.loc.unwrap_or(p.loc)),
+                // A preset's setting traces back to where the study names the
+                // preset (the preset's own line is in another file).
+                loc: Some(if p.preset.is_some() { p.loc } else { f.loc.unwrap_or(p.loc) }),
                 mapping: self.mapping(&format!("quant {field} = {}", row.value), &row.source),
             };
             let target = if let Some(flag) = &row.flag {
