@@ -224,28 +224,12 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
                             // arguments came from (and what they overrode) there too.
                             let existing = &mut plan.experiments[i];
                             for (a, b) in existing.args.iter_mut().zip(experiment.args) {
-                                for o in b.origins {
-                                    if !a.origins.contains(&o) {
-                                        a.origins.push(o);
-                                    }
-                                }
-                                for o in b.overrides {
-                                    if !a.overrides.contains(&o) {
-                                        a.overrides.push(o);
-                                    }
-                                }
+                                merge_places(&mut a.origins, b.origins);
+                                merge_places(&mut a.overrides, b.overrides);
                             }
                             for (a, b) in existing.yaml.iter_mut().zip(experiment.yaml) {
-                                for o in b.origins {
-                                    if !a.origins.contains(&o) {
-                                        a.origins.push(o);
-                                    }
-                                }
-                                for o in b.overrides {
-                                    if !a.overrides.contains(&o) {
-                                        a.overrides.push(o);
-                                    }
-                                }
+                                merge_places(&mut a.origins, b.origins);
+                                merge_places(&mut a.overrides, b.overrides);
                             }
                             existing.sources.push(point);
                         }
@@ -319,6 +303,15 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
     Expansion {
         plan,
         diagnostics: diags,
+    }
+}
+
+/// Adds the places of `more` that `into` lacks.
+fn merge_places(into: &mut Vec<Origin>, more: Vec<Origin>) {
+    for o in more {
+        if !into.contains(&o) {
+            into.push(o);
+        }
     }
 }
 

@@ -148,14 +148,7 @@ pub fn table(plan: &Plan, checked: &Checked, provenance: bool) -> String {
         out.push('\n');
         let _ = writeln!(out, "    $ {}", shell_line(&e.argv));
         if let Some(q) = &e.quantize {
-            let _ = writeln!(
-                out,
-                "    quantize first: ModelOpt {} ({}) on {} → {}",
-                q.modelopt,
-                if q.builtin { "built-in" } else { "custom, written out in full" },
-                q.model,
-                q.output
-            );
+            let _ = writeln!(out, "    quantize first: {}", quantize_summary(q, false));
         }
         if e.yaml_file.is_some() {
             let yaml = crate::json::yaml_tree(&e.yaml);
@@ -204,6 +197,19 @@ fn provenance_lines(out: &mut String, e: &Experiment, checked: &Checked) {
     }
 }
 
+/// `ModelOpt FP8_DEFAULT_CFG (built-in, stable) on MODEL → OUTPUT`.
+fn quantize_summary(q: &crate::model::QuantizeStep, markdown: bool) -> String {
+    let code = |s: &str| if markdown { format!("`{}`", md_escape(s)) } else { s.to_string() };
+    format!(
+        "ModelOpt {} ({}, {}) on {} → {}",
+        code(&q.modelopt),
+        if q.builtin { "built-in" } else { "custom config written out in full" },
+        q.status,
+        code(&q.model),
+        code(&q.output)
+    )
+}
+
 fn md_escape(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
@@ -238,15 +244,7 @@ pub fn markdown(plan: &Plan, checked: &Checked, provenance: bool) -> String {
         let _ = writeln!(out, "\n## {}\n", e.id);
         let _ = writeln!(out, "{} {}, image `{}`, port {}, health `{}`.\n", e.engine, e.version, md_escape(&e.image), e.port, md_escape(&e.health));
         if let Some(q) = &e.quantize {
-            let _ = writeln!(
-                out,
-                "Quantize first: ModelOpt `{}` ({}, {}) on `{}`, exported to `{}`.\n",
-                q.modelopt,
-                if q.builtin { "built-in" } else { "custom config written out in full" },
-                q.status,
-                md_escape(&q.model),
-                q.output
-            );
+            let _ = writeln!(out, "Quantize first: {}.\n", quantize_summary(q, true));
         }
         if !e.env.is_empty() {
             out.push_str("Environment:\n\n```sh\n");
