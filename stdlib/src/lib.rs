@@ -152,7 +152,11 @@ impl EngineVersion {
         self.quant
             .iter()
             .find(|r| r.field == field && r.value == value)
-            .or_else(|| self.quant.iter().find(|r| r.field == field && r.value == "*"))
+            .or_else(|| {
+                self.quant
+                    .iter()
+                    .find(|r| r.field == field && r.value == "*")
+            })
     }
 
     pub fn precision_row(&self, pair: &str) -> Option<&PrecisionRow> {
@@ -204,7 +208,11 @@ pub fn precision_pairs() -> &'static [PrecisionDef] {
 /// The table entry of a pair (`fp8/fp16`); `bf16` activations read as `fp16`
 /// (both mean: activations not quantized).
 pub fn precision_pair(weights: &str, activations: &str) -> Option<&'static PrecisionDef> {
-    let act = if activations == "bf16" { "fp16" } else { activations };
+    let act = if activations == "bf16" {
+        "fp16"
+    } else {
+        activations
+    };
     precision_pairs()
         .iter()
         .find(|p| p.weights == weights && p.activations == act)
@@ -252,15 +260,36 @@ mod tests {
         ("gemm", &["float16", "bfloat16", "float32", "fp8", "int8"]),
         (
             "kv-cache",
-            &["float16", "bfloat16", "fp8", "fp8_e5m2", "fp8_e4m3", "int8", "int4", "nvfp4"],
+            &[
+                "float16", "bfloat16", "fp8", "fp8_e5m2", "fp8_e4m3", "int8", "int4", "nvfp4",
+            ],
         ),
         (
             "attention",
-            &["float16", "bfloat16", "fp8", "fp8_e5m2", "fp8_e4m3", "fp8_block"],
+            &[
+                "float16",
+                "bfloat16",
+                "fp8",
+                "fp8_e5m2",
+                "fp8_e4m3",
+                "fp8_block",
+            ],
         ),
-        ("moe", &["float16", "bfloat16", "fp8", "w4afp8", "mxfp4", "int8"]),
+        (
+            "moe",
+            &["float16", "bfloat16", "fp8", "w4afp8", "mxfp4", "int8"],
+        ),
     ];
-    const AXES: &[&str] = &["tp", "pp", "dp", "ep", "memory", "max-seqs", "context", "prefix-cache"];
+    const AXES: &[&str] = &[
+        "tp",
+        "pp",
+        "dp",
+        "ep",
+        "memory",
+        "max-seqs",
+        "context",
+        "prefix-cache",
+    ];
 
     #[test]
     fn catalog_and_engines_load() {
@@ -274,7 +303,9 @@ mod tests {
     fn flag_exists(ev: &EngineVersion, flag: &str) {
         let schema = ev.schema().unwrap();
         assert!(
-            schema.flag(flag).is_some_and(|(f, _)| f.option_strings().any(|o| o == flag)),
+            schema
+                .flag(flag)
+                .is_some_and(|(f, _)| f.option_strings().any(|o| o == flag)),
             "{}: `{flag}` is not an option string of its schema",
             ev.file
         );
@@ -286,8 +317,13 @@ mod tests {
     #[test]
     fn mappings_name_only_real_flags_and_cover_every_value() {
         for ev in engine_versions() {
-            let schema = ev.schema().unwrap_or_else(|| panic!("{} has no schema", ev.file));
-            assert_eq!((schema.engine.as_str(), schema.version.as_str()), (ev.engine.as_str(), ev.version.as_str()));
+            let schema = ev
+                .schema()
+                .unwrap_or_else(|| panic!("{} has no schema", ev.file));
+            assert_eq!(
+                (schema.engine.as_str(), schema.version.as_str()),
+                (ev.engine.as_str(), ev.version.as_str())
+            );
             for flag in [&ev.port_flag, &ev.host_flag] {
                 flag_exists(ev, flag);
             }
@@ -298,7 +334,10 @@ mod tests {
                 flag_exists(ev, flag);
             }
             for axis in AXES {
-                let m = ev.axes.get(*axis).unwrap_or_else(|| panic!("{}: no [axes.{axis}]", ev.file));
+                let m = ev
+                    .axes
+                    .get(*axis)
+                    .unwrap_or_else(|| panic!("{}: no [axes.{axis}]", ev.file));
                 assert!(!m.source.is_empty());
                 for flag in m.flag.iter().chain(&m.switch) {
                     flag_exists(ev, flag);
@@ -309,7 +348,11 @@ mod tests {
                     }
                 }
                 if let Some(key) = &m.yaml {
-                    assert!(schema.yaml_key(key).is_some(), "{}: no YAML key {key}", ev.file);
+                    assert!(
+                        schema.yaml_key(key).is_some(),
+                        "{}: no YAML key {key}",
+                        ev.file
+                    );
                 }
             }
             for (field, values) in QUANT_VALUES {
@@ -318,28 +361,57 @@ mod tests {
                         .quant_row(field, value)
                         .unwrap_or_else(|| panic!("{}: no row for {field} = {value}", ev.file));
                     assert!(!row.source.is_empty());
-                    let kinds = [row.flag.is_some() || row.yaml.is_some(), row.no_effect.is_some(), row.impossible.is_some()];
-                    assert_eq!(kinds.iter().filter(|k| **k).count(), 1, "{}: {field} = {value}: one of flag/yaml, no-effect, impossible", ev.file);
+                    let kinds = [
+                        row.flag.is_some() || row.yaml.is_some(),
+                        row.no_effect.is_some(),
+                        row.impossible.is_some(),
+                    ];
+                    assert_eq!(
+                        kinds.iter().filter(|k| **k).count(),
+                        1,
+                        "{}: {field} = {value}: one of flag/yaml, no-effect, impossible",
+                        ev.file
+                    );
                     if let Some(flag) = &row.flag {
                         flag_exists(ev, flag);
                         let (spec, _) = schema.flag(flag).unwrap();
-                        if let (Some(arg), Some(accepted)) = (row.arg_string(), spec.accepted(schema)) {
-                            assert!(accepted.contains(&arg), "{}: {flag} {arg} not in {accepted:?}", ev.file);
+                        if let (Some(arg), Some(accepted)) =
+                            (row.arg_string(), spec.accepted(schema))
+                        {
+                            assert!(
+                                accepted.contains(&arg),
+                                "{}: {flag} {arg} not in {accepted:?}",
+                                ev.file
+                            );
                         }
                     }
                     if let Some(key) = &row.yaml {
-                        assert!(schema.yaml_key(key).is_some(), "{}: no YAML key {key}", ev.file);
+                        assert!(
+                            schema.yaml_key(key).is_some(),
+                            "{}: no YAML key {key}",
+                            ev.file
+                        );
                     }
                 }
             }
             for row in &ev.precision {
-                assert!(precision_pairs().iter().any(|p| p.pair() == row.pair), "{}: pair {} not in precision.toml", ev.file, row.pair);
+                assert!(
+                    precision_pairs().iter().any(|p| p.pair() == row.pair),
+                    "{}: pair {} not in precision.toml",
+                    ev.file,
+                    row.pair
+                );
                 for a in row.args.iter().filter(|a| a.starts_with('-')) {
                     flag_exists(ev, a);
                 }
             }
             for r in &ev.renamed {
-                assert!(schema.flag(&r.flag).is_none(), "{}: renamed `{}` is still a flag", ev.file, r.flag);
+                assert!(
+                    schema.flag(&r.flag).is_none(),
+                    "{}: renamed `{}` is still a flag",
+                    ev.file,
+                    r.flag
+                );
                 for new in r.replacements() {
                     flag_exists(ev, new);
                 }
@@ -360,11 +432,17 @@ mod tests {
             let p = precision_pair(w, a).unwrap_or_else(|| panic!("no {w}/{a}"));
             assert_eq!(p.modelopt, config);
             if !p.builtin {
-                let c: serde_json::Value = serde_json::from_str(p.config.as_deref().expect("custom configs are written out")).unwrap();
+                let c: serde_json::Value = serde_json::from_str(
+                    p.config.as_deref().expect("custom configs are written out"),
+                )
+                .unwrap();
                 assert!(c.is_object());
             }
         }
-        assert_eq!(precision_pair("int8", "fp8").unwrap().status, "experimental");
+        assert_eq!(
+            precision_pair("int8", "fp8").unwrap().status,
+            "experimental"
+        );
         assert!(precision_pair("fp8", "bf16").is_some());
     }
 }

@@ -94,7 +94,12 @@ fn assert_accepted(e: &Experiment, schema: &Schema, context: &str) {
         match spec.kind {
             FlagKind::Value => {
                 assert!(!negative);
-                assert_eq!(a.values.len(), 1, "{context}: {flag} takes one value: {:?}", a.values);
+                assert_eq!(
+                    a.values.len(),
+                    1,
+                    "{context}: {flag} takes one value: {:?}",
+                    a.values
+                );
                 if let Some(accepted) = spec.accepted(schema) {
                     assert!(
                         accepted.contains(&a.values[0]),
@@ -135,7 +140,9 @@ fn argv_is_the_entrypoint_then_the_arguments_and_every_one_has_a_source() {
                 argv.extend(a.values.iter().cloned());
                 assert!(!a.origins.is_empty());
                 for o in &a.origins {
-                    let loc = o.loc.unwrap_or_else(|| panic!("{} has no place: {o:?}", path.display()));
+                    let loc = o
+                        .loc
+                        .unwrap_or_else(|| panic!("{} has no place: {o:?}", path.display()));
                     // Every argument traces back to a line of the study itself.
                     assert_eq!(loc.file, root, "{}: {o:?}", path.display());
                 }
@@ -150,7 +157,12 @@ fn argv_is_the_entrypoint_then_the_arguments_and_every_one_has_a_source() {
         assert_eq!(ids.len(), plan.experiments.len(), "{}", path.display());
         if plan.strategy == "grid" {
             let sources: usize = plan.experiments.iter().map(|e| e.sources.len()).sum();
-            assert_eq!(sources + plan.dropped.len(), plan.points, "{}", path.display());
+            assert_eq!(
+                sources + plan.dropped.len(),
+                plan.points,
+                "{}",
+                path.display()
+            );
         }
     }
 }
@@ -163,13 +175,27 @@ fn the_json_plan_has_what_tools_need() {
         let experiments = json["experiments"].as_array().unwrap();
         assert_eq!(experiments.len(), plan.experiments.len());
         for e in experiments {
-            for key in ["id", "engine", "version", "image", "argv", "env", "quantize", "sources", "provenance"] {
+            for key in [
+                "id",
+                "engine",
+                "version",
+                "image",
+                "argv",
+                "env",
+                "quantize",
+                "sources",
+                "provenance",
+            ] {
                 assert!(e.get(key).is_some(), "{}: no {key}", path.display());
             }
             assert!(e["argv"].as_array().unwrap().iter().all(|a| a.is_string()));
             for p in e["provenance"].as_array().unwrap() {
                 for o in p["origins"].as_array().unwrap() {
-                    assert!(o["file"].is_string() && o["line"].as_u64().unwrap() >= 1 && o["column"].as_u64().unwrap() >= 1);
+                    assert!(
+                        o["file"].is_string()
+                            && o["line"].as_u64().unwrap() >= 1
+                            && o["column"].as_u64().unwrap() >= 1
+                    );
                 }
             }
         }
@@ -214,7 +240,10 @@ fn random_search_samples_with_its_seed() {
         let (checked, plan) = plan_source("s.tune", &src(seed));
         assert!(!checked.has_errors(), "{}", diagnostics_text(&checked));
         assert_eq!((plan.candidates, plan.experiments.len()), (20, 5));
-        plan.experiments.iter().map(|e| e.id.clone()).collect::<Vec<_>>()
+        plan.experiments
+            .iter()
+            .map(|e| e.id.clone())
+            .collect::<Vec<_>>()
     };
     assert_eq!(ids(7), ids(7));
     assert_ne!(ids(7), ids(8));
@@ -226,7 +255,10 @@ fn a_grid_larger_than_its_budget_is_an_error() {
         "s.tune",
         "model \"m/x\"\nengine vllm \"0.33.0\"\nsweep { memory = [0.8, 0.9]; max-seqs = [64, 128] }\nsearch grid { max-experiments = 3 }\n",
     );
-    assert!(checked.diagnostics.iter().any(|d| d.code == "E0307" && d.is_error()));
+    assert!(checked
+        .diagnostics
+        .iter()
+        .any(|d| d.code == "E0307" && d.is_error()));
     assert!(plan.experiments.is_empty());
 }
 
@@ -252,6 +284,14 @@ fn a_sweep_too_large_to_plan_is_an_error_not_a_hang() {
     let (checked, plan) = plan_source("s.tune", &src);
     assert!(started.elapsed().as_secs() < 5);
     assert!(plan.experiments.is_empty());
-    let d = checked.diagnostics.iter().find(|d| d.code == "E0307").expect("E0307");
-    assert!(d.message.contains("more than 1000000 points"), "{}", d.message);
+    let d = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E0307")
+        .expect("E0307");
+    assert!(
+        d.message.contains("more than 1000000 points"),
+        "{}",
+        d.message
+    );
 }

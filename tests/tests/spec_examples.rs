@@ -198,7 +198,11 @@ fn kv_cache_int4_on_sglang_reads_as_the_spec_shows() {
     // §3.5: a warning that drops the points, and the rest still plans.
     assert_eq!(plan.experiments.len(), 2);
     assert_eq!(plan.dropped.len(), 1);
-    let d = checked.diagnostics.iter().find(|d| d.code == "E0301").expect("E0301");
+    let d = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E0301")
+        .expect("E0301");
     assert_eq!(d.severity, tune_check::Severity::Warning);
     assert_eq!(d.message, "sglang 0.5.23 has no KV cache dtype `int4`");
     assert_eq!(
@@ -206,9 +210,16 @@ fn kv_cache_int4_on_sglang_reads_as_the_spec_shows() {
         Some("sglang 0.5.23 accepts: auto, fp8_e5m2, fp8_e4m3, mxfp8, bf16, bfloat16, nvfp4, fp4_mx_block16")
     );
     checked.deny_warnings();
-    let d = checked.diagnostics.iter().find(|d| d.code == "E0301").unwrap();
+    let d = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "E0301")
+        .unwrap();
     let text = tune_check::render::human(d, &checked.sources, tune_check::render::Style::Plain);
-    assert!(text.contains("error[E0301]: sglang 0.5.23 has no KV cache dtype `int4`"), "{text}");
+    assert!(
+        text.contains("error[E0301]: sglang 0.5.23 has no KV cache dtype `int4`"),
+        "{text}"
+    );
     assert!(text.contains("╭─[study.tune:9:33]"), "{text}");
     assert!(text.contains("requested here"), "{text}");
 }

@@ -2763,7 +2763,11 @@ impl<'a> Checker<'a> {
             * dp.map(|d| d.0).unwrap_or(1);
         if need > hw.count.value as i64 {
             let primary = tp.or(pp).or(dp).map(|x| x.1).unwrap_or(hw.loc);
-            let layout = if dp.is_some() { "tp * pp * dp" } else { "tp * pp" };
+            let layout = if dp.is_some() {
+                "tp * pp * dp"
+            } else {
+                "tp * pp"
+            };
             let mut d = Diagnostic::error(
                 "E0220",
                 format!(
@@ -2780,7 +2784,11 @@ impl<'a> Checker<'a> {
                     if hw.count.value == 1 { "" } else { "s" }
                 ),
             );
-            for (axis, what) in [(tp, "tensor parallel"), (pp, "pipeline parallel"), (dp, "data parallel")] {
+            for (axis, what) in [
+                (tp, "tensor parallel"),
+                (pp, "pipeline parallel"),
+                (dp, "data parallel"),
+            ] {
                 if let Some(a) = axis.filter(|a| a.1 != primary) {
                     d = d.secondary(a.1, what);
                 }

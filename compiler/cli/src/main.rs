@@ -110,7 +110,12 @@ fn main() -> ExitCode {
             format,
             show,
             deny,
-        } => plan(&file, format, show.contains(&Show::Provenance), !deny.is_empty()),
+        } => plan(
+            &file,
+            format,
+            show.contains(&Show::Provenance),
+            !deny.is_empty(),
+        ),
         Command::Engines { format } => engines(format),
         Command::Explain { code, all } => explain(code.as_deref(), all),
     }
@@ -183,7 +188,12 @@ fn check(files: &[PathBuf], format: MessageFormat, deny_warnings: bool) -> ExitC
     }
 }
 
-fn plan(path: &std::path::Path, format: PlanFormat, provenance: bool, deny_warnings: bool) -> ExitCode {
+fn plan(
+    path: &std::path::Path,
+    format: PlanFormat,
+    provenance: bool,
+    deny_warnings: bool,
+) -> ExitCode {
     let style = style();
     let mut checked = tune_check::check_path(path);
     let mut plan = tune_plan::plan(&mut checked);
@@ -244,10 +254,16 @@ fn engines(format: EnginesFormat) -> ExitCode {
                 .iter()
                 .map(|e| serde_json::json!({"engine": e, "versions": tune_stdlib::versions_of(e)}))
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&list).expect("serializes"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&list).expect("serializes")
+            );
         }
         EnginesFormat::Table => {
-            println!("{:<8}  {:<8}  {:<6}  {:<8}  {:<5}  IMAGE", "ENGINE", "VERSION", "PORT", "HEALTH", "FLAGS");
+            println!(
+                "{:<8}  {:<8}  {:<6}  {:<8}  {:<5}  IMAGE",
+                "ENGINE", "VERSION", "PORT", "HEALTH", "FLAGS"
+            );
             for ev in tune_stdlib::engine_versions() {
                 println!(
                     "{:<8}  {:<8}  {:<6}  {:<8}  {:<5}  {}",

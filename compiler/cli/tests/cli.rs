@@ -205,16 +205,27 @@ fn terminal_gets_colour_unless_no_color() {
 #[test]
 fn plan_prints_every_command_and_json_for_tools() {
     let out = tune(&["plan", &example("complete-study.tune")], &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let table = String::from_utf8(out.stdout).unwrap();
-    assert!(table.contains("18 experiments from 18 points, each with 8 load levels"), "{table}");
+    assert!(
+        table.contains("18 experiments from 18 points, each with 8 load levels"),
+        "{table}"
+    );
     assert_eq!(table.matches("    $ ").count(), 18);
     assert!(table.contains("$ vllm serve meta-llama/Llama-3.2-1B-Instruct --port 8000 --gpu-memory-utilization 0.85"), "{table}");
     // The warning the spec names goes to stderr.
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("warning[W0301]"), "{stderr}");
 
-    let out = tune(&["plan", "--format", "json", &example("complete-study.tune")], &[]);
+    let out = tune(
+        &["plan", "--format", "json", &example("complete-study.tune")],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let experiments = json["experiments"].as_array().unwrap();
@@ -227,24 +238,56 @@ fn plan_prints_every_command_and_json_for_tools() {
         .iter()
         .find(|p| p["arg"] == "--mem-fraction-static")
         .unwrap();
-    assert_eq!((mem["origins"][0]["line"].as_u64(), mem["origins"][0]["column"].as_u64()), (Some(15), Some(13)));
-    assert!(json["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "W0301"));
+    assert_eq!(
+        (
+            mem["origins"][0]["line"].as_u64(),
+            mem["origins"][0]["column"].as_u64()
+        ),
+        (Some(15), Some(13))
+    );
+    assert!(json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"] == "W0301"));
 
-    let out = tune(&["plan", "--show", "provenance", &example("complete-study.tune")], &[]);
+    let out = tune(
+        &[
+            "plan",
+            "--show",
+            "provenance",
+            &example("complete-study.tune"),
+        ],
+        &[],
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("complete-study.tune:18:34  args sglang schedule-policy = lpm"), "{text}");
-    let out = tune(&["plan", "--format", "md", &example("complete-study.tune")], &[]);
-    assert!(String::from_utf8(out.stdout).unwrap().starts_with("# Plan: "));
+    assert!(
+        text.contains("complete-study.tune:18:34  args sglang schedule-policy = lpm"),
+        "{text}"
+    );
+    let out = tune(
+        &["plan", "--format", "md", &example("complete-study.tune")],
+        &[],
+    );
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .starts_with("# Plan: "));
 }
 
 #[test]
 fn plan_with_errors_prints_no_plan_and_exits_one() {
-    let study = temp_file("bad-plan.tune", b"model \"m/x\"\nengine vllm \"0.33.0\"\nargs vllm { swap-space = 4 }\n");
+    let study = temp_file(
+        "bad-plan.tune",
+        b"model \"m/x\"\nengine vllm \"0.33.0\"\nargs vllm { swap-space = 4 }\n",
+    );
     let out = tune(&["plan", study.to_str().unwrap()], &[("NO_COLOR", "1")]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("error[E0303]: `swap-space` was removed"), "{stderr}");
+    assert!(
+        stderr.contains("error[E0303]: `swap-space` was removed"),
+        "{stderr}"
+    );
     assert!(stderr.contains("no plan"), "{stderr}");
     let out = tune(&["plan", "--format", "json", study.to_str().unwrap()], &[]);
     assert_eq!(out.status.code(), Some(1));
@@ -256,10 +299,18 @@ fn plan_with_errors_prints_no_plan_and_exits_one() {
         "int4.tune",
         b"model \"m/x\"\nengine sglang \"0.5.23\"\nsweep { quant { kv-cache = [auto, int4] } }\n",
     );
-    assert_eq!(tune(&["plan", study.to_str().unwrap()], &[]).status.code(), Some(0));
-    let out = tune(&["plan", "--deny", "warnings", study.to_str().unwrap()], &[("NO_COLOR", "1")]);
+    assert_eq!(
+        tune(&["plan", study.to_str().unwrap()], &[]).status.code(),
+        Some(0)
+    );
+    let out = tune(
+        &["plan", "--deny", "warnings", study.to_str().unwrap()],
+        &[("NO_COLOR", "1")],
+    );
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8(out.stderr).unwrap().contains("error[E0301]: sglang 0.5.23 has no KV cache dtype `int4`"));
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("error[E0301]: sglang 0.5.23 has no KV cache dtype `int4`"));
 }
 
 #[test]
@@ -277,5 +328,8 @@ fn engines_lists_what_the_stdlib_knows() {
     );
     let out = tune(&["engines"], &[]);
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("vllm      0.33.0") && text.contains("vllm/vllm-openai:v0.33.0"), "{text}");
+    assert!(
+        text.contains("vllm      0.33.0") && text.contains("vllm/vllm-openai:v0.33.0"),
+        "{text}"
+    );
 }

@@ -10,7 +10,7 @@ use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criteri
 /// A study whose plan has `n` experiments (n a multiple of 1,000 up to 10,000: a × 10 × 10 × 10).
 pub fn study(n: usize) -> String {
     let per = n / 100;
-    let (a, b) = (per.div_ceil(10).max(1), per.min(10).max(1));
+    let (a, b) = (per.div_ceil(10).max(1), per.clamp(1, 10));
     let memory: Vec<String> = (0..a).map(|i| format!("0.{}", 50 + i)).collect();
     let max_seqs: Vec<String> = (0..b).map(|i| (16 * (i + 1)).to_string()).collect();
     let context: Vec<String> = (0..10).map(|i| (1024 * (i + 1)).to_string()).collect();

@@ -41,7 +41,10 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
             .as_ref()
             .map(|s| s.strategy.value.clone())
             .unwrap_or_else(|| "grid".into()),
-        seed: study.search.as_ref().and_then(|s| s.seed.as_ref().map(|s| s.value)),
+        seed: study
+            .search
+            .as_ref()
+            .and_then(|s| s.seed.as_ref().map(|s| s.value)),
         ..Plan::default()
     };
 
@@ -81,24 +84,41 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
     let Some(model) = study.model.as_ref() else {
         if for_plan {
             diags.push(
-                Diagnostic::error("E0219", "the study has no `model`: there is nothing to plan")
-                    .help("add `model \"ORG/NAME\"` (a Hugging Face id or a local path)"),
+                Diagnostic::error(
+                    "E0219",
+                    "the study has no `model`: there is nothing to plan",
+                )
+                .help("add `model \"ORG/NAME\"` (a Hugging Face id or a local path)"),
             );
         }
-        return Expansion { plan, diagnostics: diags };
+        return Expansion {
+            plan,
+            diagnostics: diags,
+        };
     };
     if study.engines.is_empty() {
         if for_plan {
             diags.push(
-                Diagnostic::error("E0219", "the study has no `engine`: there is nothing to plan")
-                    .primary(model.loc, "the model is given, but no engine to serve it")
-                    .help("add `engine vllm \"0.33.0\"` (see `tune engines` for what the stdlib knows)"),
+                Diagnostic::error(
+                    "E0219",
+                    "the study has no `engine`: there is nothing to plan",
+                )
+                .primary(model.loc, "the model is given, but no engine to serve it")
+                .help(
+                    "add `engine vllm \"0.33.0\"` (see `tune engines` for what the stdlib knows)",
+                ),
             );
         }
-        return Expansion { plan, diagnostics: diags };
+        return Expansion {
+            plan,
+            diagnostics: diags,
+        };
     }
     if !front_end_ok || !flags_ok {
-        return Expansion { plan, diagnostics: diags };
+        return Expansion {
+            plan,
+            diagnostics: diags,
+        };
     }
 
     let mut unknown_pairs = Vec::new();
@@ -170,7 +190,10 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
                 .help("narrow the sweep, or sample it with `search random { samples = N; seed = 1 }` after narrowing"),
             );
             plan.experiments.clear();
-            return Expansion { plan, diagnostics: diags };
+            return Expansion {
+                plan,
+                diagnostics: diags,
+            };
         };
         plan.points += total;
         let experiments_before = plan.experiments.len();
@@ -184,10 +207,13 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
                     .map(|(d, &i)| (d.name.clone(), d.choices[i].display.clone()))
                     .collect(),
             };
-            let impossible = dims.iter().zip(&index).find_map(|(d, &i)| match d.choices[i].outcome {
-                Outcome::Impossible(c) => Some(c),
-                Outcome::Contribs(_) => None,
-            });
+            let impossible =
+                dims.iter()
+                    .zip(&index)
+                    .find_map(|(d, &i)| match d.choices[i].outcome {
+                        Outcome::Impossible(c) => Some(c),
+                        Outcome::Contribs(_) => None,
+                    });
             let step = dims
                 .iter()
                 .zip(&index)
@@ -195,12 +221,15 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
             let result = match impossible {
                 Some(cause) => Err(cause),
                 None => {
-                    let contribs = fixed.iter().chain(dims.iter().zip(&index).flat_map(|(d, &i)| {
-                        match &d.choices[i].outcome {
-                            Outcome::Contribs(c) => c.as_slice(),
-                            Outcome::Impossible(_) => &[],
-                        }
-                    }));
+                    let contribs =
+                        fixed
+                            .iter()
+                            .chain(dims.iter().zip(&index).flat_map(|(d, &i)| {
+                                match &d.choices[i].outcome {
+                                    Outcome::Contribs(c) => c.as_slice(),
+                                    Outcome::Impossible(_) => &[],
+                                }
+                            }));
                     resolve(contribs, ev, &mut causes, &mut diags, &mut overrides_noted)
                 }
             };
@@ -288,14 +317,19 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
                     if *experiments == 1 { "" } else { "s" }
                 ));
             } else {
-                d.notes.push(format!("nothing collapses on {engine}: the points differ in other settings"));
+                d.notes.push(format!(
+                    "nothing collapses on {engine}: the points differ in other settings"
+                ));
             }
         }
     }
     if plan.experiments.is_empty() && plan.points > 0 {
         diags.push(Diagnostic::error(
             "E0301",
-            format!("every one of the {} points was dropped: the plan is empty", plan.points),
+            format!(
+                "every one of the {} points was dropped: the plan is empty",
+                plan.points
+            ),
         ));
     }
     plan.candidates = plan.experiments.len();
@@ -480,8 +514,16 @@ fn resolve<'c>(
 fn same_target(a: &Target, b: &Target) -> bool {
     match (a, b) {
         (
-            Target::Flag { flag: fa, values: va, .. },
-            Target::Flag { flag: fb, values: vb, .. },
+            Target::Flag {
+                flag: fa,
+                values: va,
+                ..
+            },
+            Target::Flag {
+                flag: fb,
+                values: vb,
+                ..
+            },
         ) => fa == fb && va == vb,
         (Target::Yaml { key: ka, value: va }, Target::Yaml { key: kb, value: vb }) => {
             ka == kb && va == vb
@@ -523,7 +565,11 @@ fn build(
             continue;
         }
         match e.target {
-            Target::Flag { flag, mut values, identity } => {
+            Target::Flag {
+                flag,
+                mut values,
+                identity,
+            } => {
                 // With a quantize step, the engine serves the exported checkpoint.
                 if identity == "model" || Some(&identity) == model_identity(ev).as_ref() {
                     if let Some(step) = &quantize {
@@ -552,7 +598,10 @@ fn build(
             flag: Some(flag.clone()),
             values: vec![file.clone()],
             origins: vec![Origin {
-                what: format!("the YAML options file of {} (its keys are listed below)", ev.label()),
+                what: format!(
+                    "the YAML options file of {} (its keys are listed below)",
+                    ev.label()
+                ),
                 loc: Some(engine.loc),
                 mapping: Some(ev.file.clone()),
             }],
@@ -777,4 +826,3 @@ pub(crate) fn sample(n: usize, k: usize, seed: u64) -> Vec<usize> {
     out.sort_unstable();
     out
 }
-

@@ -144,9 +144,11 @@ fn flag_value(
                         .iter()
                         .filter(|o| o.engine == schema.engine && o.version != schema.version)
                         .filter(|o| {
-                            o.schema().and_then(|s| Some((s, s.flag(&spec.name)?.0))).is_some_and(
-                                |(s, f)| f.accepted(s).is_some_and(|a| a.contains(&text)),
-                            )
+                            o.schema()
+                                .and_then(|s| Some((s, s.flag(&spec.name)?.0)))
+                                .is_some_and(|(s, f)| {
+                                    f.accepted(s).is_some_and(|a| a.contains(&text))
+                                })
                         })
                         .map(|o| o.label())
                         .collect();
@@ -244,19 +246,32 @@ fn unknown_flag(
         let key = tune_stdlib::version_key;
         let newer = others.iter().all(|o| key(&o.version) > key(&ev.version));
         let replacements: Vec<String> = renamed
-            .map(|r| r.replacements().iter().map(|s| format!("`{}`", bare(s))).collect())
+            .map(|r| {
+                r.replacements()
+                    .iter()
+                    .map(|s| format!("`{}`", bare(s)))
+                    .collect()
+            })
             .unwrap_or_default();
         let message = if newer && renamed.is_none() {
             format!("`{written}` is not a flag of {label}: it came in a later version")
         } else if replacements.is_empty() {
-            format!("`{written}` was removed from {} and is not a flag of {label}", ev.engine)
+            format!(
+                "`{written}` was removed from {} and is not a flag of {label}",
+                ev.engine
+            )
         } else {
             format!("`{written}` was renamed and is not a flag of {label}")
         };
-        let mut d = Diagnostic::error("E0303", message).primary(flag.name.loc, "not in this version");
+        let mut d =
+            Diagnostic::error("E0303", message).primary(flag.name.loc, "not in this version");
         let versions: Vec<String> = others.iter().map(|o| o.version.clone()).collect();
         let pin = (!versions.is_empty()).then(|| {
-            format!("pin {} {} to keep the flag", ev.engine, versions.join(" or "))
+            format!(
+                "pin {} {} to keep the flag",
+                ev.engine,
+                versions.join(" or ")
+            )
         });
         let help = match (replacements.is_empty(), &pin) {
             (false, _) => format!("use {} instead", replacements.join(" or ")),
@@ -307,7 +322,10 @@ fn unknown_flag(
         .map(str::to_string)
         .collect();
     if !elsewhere.is_empty() {
-        help.push(format!("`{written}` is a flag of {}", elsewhere.join(" and ")));
+        help.push(format!(
+            "`{written}` is a flag of {}",
+            elsewhere.join(" and ")
+        ));
     }
     if unnamed {
         help.push(format!(

@@ -30,7 +30,12 @@ struct Experiments<'a>(&'a Plan, &'a Checked);
 
 impl Serialize for Experiments<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.experiments.iter().map(|e| experiment(e, self.0, self.1)))
+        s.collect_seq(
+            self.0
+                .experiments
+                .iter()
+                .map(|e| experiment(e, self.0, self.1)),
+        )
     }
 }
 

@@ -11,7 +11,11 @@ use tune_check::Checked;
 /// A command as one shell line, every word quoted where it needs to be.
 pub fn shell_line(argv: &[String]) -> String {
     argv.iter()
-        .map(|a| shlex::try_quote(a).map(|q| q.into_owned()).unwrap_or_else(|_| format!("{a:?}")))
+        .map(|a| {
+            shlex::try_quote(a)
+                .map(|q| q.into_owned())
+                .unwrap_or_else(|_| format!("{a:?}"))
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -115,7 +119,12 @@ fn arg_words(a: &PlannedArg) -> String {
 
 /// `tune plan` (table).
 pub fn table(plan: &Plan, checked: &Checked, provenance: bool) -> String {
-    let name = checked.sources.iter().next().map(|(_, s)| s.name.as_str()).unwrap_or("study");
+    let name = checked
+        .sources
+        .iter()
+        .next()
+        .map(|(_, s)| s.name.as_str())
+        .unwrap_or("study");
     let mut out = String::new();
     let _ = writeln!(out, "{}", summary(plan, name));
     if let Some(l) = load_levels_line(plan) {
@@ -123,7 +132,11 @@ pub fn table(plan: &Plan, checked: &Checked, provenance: bool) -> String {
     }
     let axes = varying_axes(plan);
     let cell = |e: &Experiment, axis: &str| -> String {
-        let values: BTreeSet<&str> = e.sources.iter().map(|p| p.get(axis).unwrap_or("-")).collect();
+        let values: BTreeSet<&str> = e
+            .sources
+            .iter()
+            .map(|p| p.get(axis).unwrap_or("-"))
+            .collect();
         values.into_iter().collect::<Vec<_>>().join("|")
     };
     let mut widths: Vec<usize> = axes.iter().map(|a| a.chars().count()).collect();
@@ -152,7 +165,12 @@ pub fn table(plan: &Plan, checked: &Checked, provenance: bool) -> String {
         }
         if e.yaml_file.is_some() {
             let yaml = crate::json::yaml_tree(&e.yaml);
-            let _ = writeln!(out, "    {}: {}", e.yaml_file.as_deref().unwrap_or(""), yaml);
+            let _ = writeln!(
+                out,
+                "    {}: {}",
+                e.yaml_file.as_deref().unwrap_or(""),
+                yaml
+            );
         }
         if provenance {
             provenance_lines(&mut out, e, checked);
@@ -182,7 +200,12 @@ fn provenance_lines(out: &mut String, e: &Experiment, checked: &Checked) {
             let _ = writeln!(out, "      {shown:<width$}  ← {}", origin_text(o, checked));
         }
         for o in &a.overrides {
-            let _ = writeln!(out, "      {:<width$}    overrides {}", "", origin_text(o, checked));
+            let _ = writeln!(
+                out,
+                "      {:<width$}    overrides {}",
+                "",
+                origin_text(o, checked)
+            );
         }
     }
     for y in &e.yaml {
@@ -199,11 +222,21 @@ fn provenance_lines(out: &mut String, e: &Experiment, checked: &Checked) {
 
 /// `ModelOpt FP8_DEFAULT_CFG (built-in, stable) on MODEL → OUTPUT`.
 fn quantize_summary(q: &crate::model::QuantizeStep, markdown: bool) -> String {
-    let code = |s: &str| if markdown { format!("`{}`", md_escape(s)) } else { s.to_string() };
+    let code = |s: &str| {
+        if markdown {
+            format!("`{}`", md_escape(s))
+        } else {
+            s.to_string()
+        }
+    };
     format!(
         "ModelOpt {} ({}, {}) on {} → {}",
         code(&q.modelopt),
-        if q.builtin { "built-in" } else { "custom config written out in full" },
+        if q.builtin {
+            "built-in"
+        } else {
+            "custom config written out in full"
+        },
         q.status,
         code(&q.model),
         code(&q.output)
@@ -216,14 +249,25 @@ fn md_escape(s: &str) -> String {
 
 /// `tune plan --format md`, and `plan.md` of `tune compile`.
 pub fn markdown(plan: &Plan, checked: &Checked, provenance: bool) -> String {
-    let name = checked.sources.iter().next().map(|(_, s)| s.name.as_str()).unwrap_or("study");
+    let name = checked
+        .sources
+        .iter()
+        .next()
+        .map(|(_, s)| s.name.as_str())
+        .unwrap_or("study");
     let mut out = format!("# Plan: {}\n\n{}.\n", md_escape(name), summary(plan, name));
     if let Some(l) = load_levels_line(plan) {
         let _ = writeln!(out, "Every experiment runs the {l}.");
     }
     let axes = varying_axes(plan);
     out.push_str("\n| id | ");
-    out.push_str(&axes.iter().map(|a| md_escape(a)).collect::<Vec<_>>().join(" | "));
+    out.push_str(
+        &axes
+            .iter()
+            .map(|a| md_escape(a))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    );
     out.push_str(" | points |\n|---|");
     out.push_str(&"---|".repeat(axes.len() + 1));
     out.push('\n');
@@ -242,7 +286,15 @@ pub fn markdown(plan: &Plan, checked: &Checked, provenance: bool) -> String {
     }
     for e in &plan.experiments {
         let _ = writeln!(out, "\n## {}\n", e.id);
-        let _ = writeln!(out, "{} {}, image `{}`, port {}, health `{}`.\n", e.engine, e.version, md_escape(&e.image), e.port, md_escape(&e.health));
+        let _ = writeln!(
+            out,
+            "{} {}, image `{}`, port {}, health `{}`.\n",
+            e.engine,
+            e.version,
+            md_escape(&e.image),
+            e.port,
+            md_escape(&e.health)
+        );
         if let Some(q) = &e.quantize {
             let _ = writeln!(out, "Quantize first: {}.\n", quantize_summary(q, true));
         }
@@ -279,7 +331,13 @@ pub fn markdown(plan: &Plan, checked: &Checked, provenance: bool) -> String {
                             format!("{f}:{line}:{col}")
                         })
                         .unwrap_or_default();
-                    let _ = writeln!(out, "| `{}` | {} | {} |", md_escape(&arg_words(a)), md_escape(&o.what), md_escape(&place));
+                    let _ = writeln!(
+                        out,
+                        "| `{}` | {} | {} |",
+                        md_escape(&arg_words(a)),
+                        md_escape(&o.what),
+                        md_escape(&place)
+                    );
                 }
                 for o in &a.overrides {
                     let _ = writeln!(out, "| | overrides {} | |", md_escape(&o.what));
@@ -296,7 +354,12 @@ pub fn markdown(plan: &Plan, checked: &Checked, provenance: bool) -> String {
     if !plan.dropped.is_empty() {
         let _ = writeln!(out, "\n## Dropped points\n\n| point | reason |\n|---|---|");
         for d in &plan.dropped {
-            let _ = writeln!(out, "| {} | {} |", md_escape(&d.point.to_string()), md_escape(&d.reason));
+            let _ = writeln!(
+                out,
+                "| {} | {} |",
+                md_escape(&d.point.to_string()),
+                md_escape(&d.reason)
+            );
         }
     }
     out

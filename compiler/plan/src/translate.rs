@@ -35,7 +35,11 @@ pub(crate) fn flag_target(ev: &EngineVersion, flag: &str, values: Vec<String>) -
 pub(crate) fn split_args(ev: &EngineVersion, args: &[String]) -> Vec<Target> {
     let mut out: Vec<Target> = Vec::new();
     for a in args {
-        if a.starts_with("--") || (a.starts_with('-') && a.len() > 1 && !a[1..].starts_with(|c: char| c.is_ascii_digit())) {
+        if a.starts_with("--")
+            || (a.starts_with('-')
+                && a.len() > 1
+                && !a[1..].starts_with(|c: char| c.is_ascii_digit()))
+        {
             out.push(flag_target(ev, a, vec![]));
         } else if let Some(Target::Flag { values, .. }) = out.last_mut() {
             values.push(a.clone());
@@ -78,7 +82,9 @@ impl Translator<'_> {
     /// the plan keeps each row's source once, under that name.
     fn mapping(&mut self, row: &str, source: &str) -> Option<String> {
         let key = format!("{} {row}", self.ev.file);
-        self.mappings.entry(key.clone()).or_insert_with(|| source.to_string());
+        self.mappings
+            .entry(key.clone())
+            .or_insert_with(|| source.to_string());
         Some(key)
     }
 
@@ -86,7 +92,10 @@ impl Translator<'_> {
     pub(crate) fn axis(&mut self, axis: &Axis) -> Vec<Choice> {
         let name = axis.name.value.as_str();
         let Some(m) = self.ev.axes.get(name) else {
-            let reason = format!("the stdlib has no translation of `{name}` for {}", self.label());
+            let reason = format!(
+                "the stdlib has no translation of `{name}` for {}",
+                self.label()
+            );
             let d = Diagnostic::warning("E0301", reason.clone())
                 .primary(axis.name.loc, "set here")
                 .help(format!("add an `[axes.{name}]` row to {}", self.ev.file));
@@ -143,7 +152,11 @@ impl Translator<'_> {
         }
         let mut out = Vec::new();
         if let (Some(on), Some(off)) = (&m.on, &m.off) {
-            let args = if display == "on" || display == "true" { on } else { off };
+            let args = if display == "on" || display == "true" {
+                on
+            } else {
+                off
+            };
             out.extend(split_args(self.ev, args).into_iter().map(contrib));
         } else if let Some(switch) = &m.switch {
             let above_one = matches!(v.value, Value::Int(i) if i > 1);
@@ -186,9 +199,7 @@ impl Translator<'_> {
             }
             // The weights are quantized already: a runtime GEMM dtype cannot
             // change them (W0108 / W0109 say so where they are written).
-            if field == "gemm"
-                && (with_precision || (offline && matches!(value, "fp8" | "int8")))
-            {
+            if field == "gemm" && (with_precision || (offline && matches!(value, "fp8" | "int8"))) {
                 continue;
             }
             let (primary, secondary) = match (&p.preset, f.loc) {
@@ -202,13 +213,21 @@ impl Translator<'_> {
             };
             let label = self.label();
             let Some(row) = self.ev.quant_row(field, value) else {
-                let reason = format!("the stdlib has no translation of {field} = {value} for {label}");
+                let reason =
+                    format!("the stdlib has no translation of {field} = {value} for {label}");
                 let cause = self.impossible(reason, primary, secondary, field, None);
-                return Choice { display, outcome: Outcome::Impossible(cause) };
+                return Choice {
+                    display,
+                    outcome: Outcome::Impossible(cause),
+                };
             };
             if let Some(reason) = &row.impossible {
-                let cause = self.impossible(reason.clone(), primary, secondary, field, Some(&row.source));
-                return Choice { display, outcome: Outcome::Impossible(cause) };
+                let cause =
+                    self.impossible(reason.clone(), primary, secondary, field, Some(&row.source));
+                return Choice {
+                    display,
+                    outcome: Outcome::Impossible(cause),
+                };
             }
             let unmet = row.requires.iter().find(|(other, needed)| {
                 p.fields()
@@ -221,11 +240,16 @@ impl Translator<'_> {
                     format!("{field} = {value} needs {other} = {needed} on {label}")
                 });
                 let cause = self.impossible(reason, primary, secondary, field, Some(&row.source));
-                return Choice { display, outcome: Outcome::Impossible(cause) };
+                return Choice {
+                    display,
+                    outcome: Outcome::Impossible(cause),
+                };
             }
             if let Some(hw) = &self.study.hardware {
                 let gpu = tune_stdlib::gpu(&hw.catalog_name);
-                if let Some(gpu) = gpu.filter(|g| !row.arch.is_empty() && !row.arch.contains(&g.arch)) {
+                if let Some(gpu) =
+                    gpu.filter(|g| !row.arch.is_empty() && !row.arch.contains(&g.arch))
+                {
                     let reason = format!(
                         "{field} = {value} on {label} needs a {} GPU; {} is {} (SM {})",
                         row.arch.join(" or "),
@@ -233,18 +257,20 @@ impl Translator<'_> {
                         gpu.arch,
                         gpu.sm
                     );
-                    let cause = self.impossible(reason, primary, secondary, field, Some(&row.source));
-                    return Choice { display, outcome: Outcome::Impossible(cause) };
+                    let cause =
+                        self.impossible(reason, primary, secondary, field, Some(&row.source));
+                    return Choice {
+                        display,
+                        outcome: Outcome::Impossible(cause),
+                    };
                 }
             }
             if let Some(reason) = &row.no_effect {
-                let mut d = Diagnostic::warning(
-                    "W0301",
-                    format!("{what} has no effect on {label}"),
-                )
-                .primary(primary, format!("ignored for {label}"))
-                .help(reason.clone())
-                .note_line(format!("source: {}", row.source));
+                let mut d =
+                    Diagnostic::warning("W0301", format!("{what} has no effect on {label}"))
+                        .primary(primary, format!("ignored for {label}"))
+                        .help(reason.clone())
+                        .note_line(format!("source: {}", row.source));
                 if let Some(s) = secondary {
                     d = d.secondary(s, "set here");
                 }
@@ -255,7 +281,11 @@ impl Translator<'_> {
                 what: what.clone(),
                 // A preset's setting traces back to where the study names the
                 // preset (the preset's own line is in another file).
-                loc: Some(if p.preset.is_some() { p.loc } else { f.loc.unwrap_or(p.loc) }),
+                loc: Some(if p.preset.is_some() {
+                    p.loc
+                } else {
+                    f.loc.unwrap_or(p.loc)
+                }),
                 mapping: self.mapping(&format!("quant {field} = {}", row.value), &row.source),
             };
             let target = if let Some(flag) = &row.flag {
@@ -263,7 +293,11 @@ impl Translator<'_> {
             } else if let Some(key) = &row.yaml {
                 Target::Yaml {
                     key: key.clone(),
-                    value: row.arg.as_ref().map(toml_json).unwrap_or(serde_json::Value::Null),
+                    value: row
+                        .arg
+                        .as_ref()
+                        .map(toml_json)
+                        .unwrap_or(serde_json::Value::Null),
                 }
             } else {
                 continue;
@@ -312,7 +346,9 @@ impl Translator<'_> {
             .filter(|r| r.field == field && r.flag.is_some())
             .collect();
         let one_flag = rows.windows(2).all(|w| w[0].flag == w[1].flag);
-        let same_values = rows.iter().any(|r| r.arg_string().as_deref() == Some(r.value.as_str()));
+        let same_values = rows
+            .iter()
+            .any(|r| r.arg_string().as_deref() == Some(r.value.as_str()));
         let flag = (one_flag && same_values)
             .then(|| rows.first().and_then(|r| r.flag.clone()))
             .flatten();
@@ -334,7 +370,10 @@ impl Translator<'_> {
         model: &str,
         unknown: &mut Vec<Loc>,
     ) -> Vec<(Choice, Option<QuantizeStep>)> {
-        pairs.iter().map(|p| self.precision_pair(p, model, unknown)).collect()
+        pairs
+            .iter()
+            .map(|p| self.precision_pair(p, model, unknown))
+            .collect()
     }
 
     fn precision_pair(
@@ -348,8 +387,10 @@ impl Translator<'_> {
         let Some(def) = tune_stdlib::precision_pair(&p.value.weights, &p.value.activations) else {
             if !unknown.contains(&p.loc) {
                 unknown.push(p.loc);
-                let known: Vec<String> =
-                    tune_stdlib::precision_pairs().iter().map(|d| d.pair()).collect();
+                let known: Vec<String> = tune_stdlib::precision_pairs()
+                    .iter()
+                    .map(|d| d.pair())
+                    .collect();
                 self.diags.push(
                     Diagnostic::error(
                         "E0306",
@@ -367,7 +408,10 @@ impl Translator<'_> {
             );
             self.causes.list[cause].silent = true;
             return (
-                Choice { display: written, outcome: Outcome::Impossible(cause) },
+                Choice {
+                    display: written,
+                    outcome: Outcome::Impossible(cause),
+                },
                 None,
             );
         };
@@ -376,14 +420,26 @@ impl Translator<'_> {
             let reason = format!("the stdlib has no way to serve a {pair} checkpoint on {label}");
             let d = Diagnostic::warning("E0301", reason.clone()).primary(p.loc, "requested here");
             let cause = self.causes.add(&label, reason, d);
-            return (Choice { display: written, outcome: Outcome::Impossible(cause) }, None);
+            return (
+                Choice {
+                    display: written,
+                    outcome: Outcome::Impossible(cause),
+                },
+                None,
+            );
         };
         if let Some(reason) = &row.impossible {
             let d = Diagnostic::warning("E0301", reason.clone())
                 .primary(p.loc, "requested here")
                 .note_line(format!("source: {}", row.source));
             let cause = self.causes.add(&label, reason.clone(), d);
-            return (Choice { display: written, outcome: Outcome::Impossible(cause) }, None);
+            return (
+                Choice {
+                    display: written,
+                    outcome: Outcome::Impossible(cause),
+                },
+                None,
+            );
         }
         let origin = Origin {
             what: format!("precision {written}"),
@@ -415,14 +471,21 @@ impl Translator<'_> {
                 .and_then(|c| serde_json::from_str(c).ok()),
             export: def.export.clone(),
             model: model.to_string(),
-            revision: self.study.model.as_ref().and_then(|m| m.revision.as_ref()).map(|r| r.value.clone()),
+            revision: self
+                .study
+                .model
+                .as_ref()
+                .and_then(|m| m.revision.as_ref())
+                .map(|r| r.value.clone()),
             output: quantized_path(model, &def.weights, &def.activations),
             origin: Origin {
                 what: format!("precision {written}"),
                 loc: Some(p.loc),
                 mapping: {
                     let key = format!("std/precision.toml {pair}");
-                    self.mappings.entry(key.clone()).or_insert_with(|| def.source.clone());
+                    self.mappings
+                        .entry(key.clone())
+                        .or_insert_with(|| def.source.clone());
                     Some(key)
                 },
             },
@@ -434,10 +497,20 @@ impl Translator<'_> {
 /// Where the quantize step exports a checkpoint: a folder named after the model
 /// and the pair, relative to the experiment's directory.
 pub(crate) fn quantized_path(model: &str, weights: &str, activations: &str) -> String {
-    let base = model.trim_end_matches('/').rsplit('/').next().unwrap_or(model);
+    let base = model
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(model);
     let safe: String = base
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("checkpoints/{safe}-{weights}-{activations}")
 }
