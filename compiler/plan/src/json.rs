@@ -42,7 +42,7 @@ impl Serialize for Experiments<'_> {
 impl Serialize for PlanJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (plan, checked) = (self.plan, self.checked);
-        let file = checked.sources.iter().next().map(|(_, s)| s.name.clone());
+        let file = study_name(checked);
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("study", &file)?;
         m.serialize_entry("points", &plan.points)?;
@@ -116,6 +116,16 @@ pub fn origin(o: &Origin, checked: &Checked) -> Value {
         m.insert("mapping".into(), mapping.clone().into());
     }
     Value::Object(m)
+}
+
+/// The study's name: its root file as given.
+pub fn study_name(checked: &Checked) -> &str {
+    checked
+        .sources
+        .iter()
+        .next()
+        .map(|(_, s)| s.name.as_str())
+        .unwrap_or("study")
 }
 
 /// File name, 1-based line and column (in characters) of a place.

@@ -119,12 +119,7 @@ fn arg_words(a: &PlannedArg) -> String {
 
 /// `tune plan` (table).
 pub fn table(plan: &Plan, checked: &Checked, provenance: bool) -> String {
-    let name = checked
-        .sources
-        .iter()
-        .next()
-        .map(|(_, s)| s.name.as_str())
-        .unwrap_or("study");
+    let name = crate::json::study_name(checked);
     let mut out = String::new();
     let _ = writeln!(out, "{}", summary(plan, name));
     if let Some(l) = load_levels_line(plan) {
@@ -249,12 +244,7 @@ fn md_escape(s: &str) -> String {
 
 /// `tune plan --format md`, and `plan.md` of `tune compile`.
 pub fn markdown(plan: &Plan, checked: &Checked, provenance: bool) -> String {
-    let name = checked
-        .sources
-        .iter()
-        .next()
-        .map(|(_, s)| s.name.as_str())
-        .unwrap_or("study");
+    let name = crate::json::study_name(checked);
     let mut out = format!("# Plan: {}\n\n{}.\n", md_escape(name), summary(plan, name));
     if let Some(l) = load_levels_line(plan) {
         let _ = writeln!(out, "Every experiment runs the {l}.");
