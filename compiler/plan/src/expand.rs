@@ -33,8 +33,8 @@ pub(crate) struct Expansion {
 pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
     let study = &checked.study;
     let mut diags = Vec::new();
-    let mut causes = Causes::default();
-    let mut plan = Plan {
+    let causes = Causes::default();
+    let plan = Plan {
         load_levels: load_levels(study),
         strategy: study
             .search
@@ -121,45 +121,92 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
         };
     }
 
-    let mut unknown_pairs = Vec::new();
-    let mut dedup: HashMap<String, usize> = HashMap::new();
-    let mut overrides_noted: HashSet<(Loc, Option<Loc>)> = HashSet::new();
-    let mut collapsed: Vec<(String, usize, usize)> = Vec::new(); // (engine, points kept, experiments)
-    let mut no_effect_engines: Vec<String> = Vec::new();
+    let mut x = Expander {
+        study,
+        plan,
+        diags,
+        causes,
+        dedup: HashMap::new(),
+        noted: HashSet::new(),
+        unknown_pairs: Vec::new(),
+        totals: Vec::new(),
+    };
     for (engine, ev, args_dims) in engine_dims {
-        let label = ev.label();
-        let diags_before = diags.len();
+        let dims = x.dims(ev, &model.id.value, args_dims);
+        if x.expand_engine(engine, ev, &dims).is_err() {
+            x.plan.experiments.clear();
+            return Expansion {
+                plan: x.plan,
+                diagnostics: x.diags,
+            };
+        }
+    }
+    x.report();
+    let Expander {
+        mut plan,
+        mut diags,
+        ..
+    } = x;
+    plan.candidates = plan.experiments.len();
+    apply_search(study, &mut plan, &mut diags);
+    Expansion {
+        plan,
+        diagnostics: diags,
+    }
+}
+
+/// How one engine's points went.
+struct EngineTotals {
+    /// `vllm 0.33.0`
+    label: String,
+    points: usize,
+    kept: usize,
+    experiments: usize,
+}
+
+/// The state of an expansion across engines: the plan so far, the experiments
+/// by what makes them (for de-duplication), and why points were dropped.
+struct Expander<'s> {
+    study: &'s Study,
+    plan: Plan,
+    diags: Vec<Diagnostic>,
+    causes: Causes,
+    /// Experiment key → index in `plan.experiments`.
+    dedup: HashMap<String, usize>,
+    /// Overrides already reported (N0302), by the two places.
+    noted: HashSet<(Loc, Option<Loc>)>,
+    /// Precision pairs already reported as having no ModelOpt config.
+    unknown_pairs: Vec<Loc>,
+    totals: Vec<EngineTotals>,
+}
+
+impl Expander<'_> {
+    /// The axes of one engine's product: the engine itself, the sweep axes, the
+    /// quant and precision axes, then its `args` flags.
+    fn dims(&mut self, ev: &'static EngineVersion, model: &str, args_dims: Vec<Dim>) -> Vec<Dim> {
+        let study = self.study;
         let mut t = Translator {
             ev,
             study,
-            diags: &mut diags,
-            causes: &mut causes,
-            mappings: &mut plan.mappings,
+            diags: &mut self.diags,
+            causes: &mut self.causes,
+            mappings: &mut self.plan.mappings,
         };
-        let mut dims: Vec<Dim> = vec![Dim {
-            name: "engine".into(),
-            choices: vec![Choice::contribs(label.clone(), vec![])],
-            steps: vec![None],
-        }];
+        let plain = |name: &str, choices: Vec<Choice>| Dim {
+            name: name.to_string(),
+            steps: vec![None; choices.len()],
+            choices,
+        };
+        let mut dims = vec![plain("engine", vec![Choice::contribs(ev.label(), vec![])])];
         for axis in &study.axes {
-            let choices = t.axis(axis);
-            dims.push(Dim {
-                name: axis.name.value.clone(),
-                steps: vec![None; choices.len()],
-                choices,
-            });
+            dims.push(plain(&axis.name.value, t.axis(axis)));
         }
         if let Some(points) = &study.quant {
-            let choices = t.quant(points);
-            dims.push(Dim {
-                name: "quant".into(),
-                steps: vec![None; choices.len()],
-                choices,
-            });
+            dims.push(plain("quant", t.quant(points)));
         }
         if let Some(pairs) = &study.precision {
             let (choices, steps) = t
-                .precision(pairs, &model.id.value, &mut unknown_pairs)
+                .precision(pairs, model, &mut self.unknown_pairs)
                 .into_iter()
                 .unzip();
             dims.push(Dim {
@@ -168,18 +215,25 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
                 steps,
             });
         }
-        if diags[diags_before..].iter().any(|d| d.code == "W0301") {
-            no_effect_engines.push(label.clone());
-        }
         dims.extend(args_dims);
-        let fixed = fixed_contribs(engine, ev, study);
+        dims
+    }
 
+    /// Every point of one engine's product, last axis fastest. `Err` when the
+    /// product is too large to plan (reported).
+    fn expand_engine(
+        &mut self,
+        engine: &Engine,
+        ev: &'static EngineVersion,
+        dims: &[Dim],
+    ) -> Result<(), ()> {
+        let label = ev.label();
         let total = dims
             .iter()
             .try_fold(1usize, |n, d| n.checked_mul(d.choices.len()))
             .filter(|n| *n <= MAX_POINTS);
         let Some(total) = total else {
-            diags.push(
+            self.diags.push(
                 Diagnostic::error(
                     "E0307",
                     format!(
@@ -189,89 +243,16 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
                 .primary(engine.loc, "for this engine")
                 .help("narrow the sweep, or sample it with `search random { samples = N; seed = 1 }` after narrowing"),
             );
-            plan.experiments.clear();
-            return Expansion {
-                plan,
-                diagnostics: diags,
-            };
+            return Err(());
         };
-        plan.points += total;
-        let experiments_before = plan.experiments.len();
+        let fixed = fixed_contribs(engine, ev, self.study);
+        let experiments_before = self.plan.experiments.len();
         let mut kept = 0;
         let mut index = vec![0usize; dims.len()];
         for _ in 0..total {
-            let point = SourcePoint {
-                settings: dims
-                    .iter()
-                    .zip(&index)
-                    .map(|(d, &i)| (d.name.clone(), d.choices[i].display.clone()))
-                    .collect(),
-            };
-            let impossible =
-                dims.iter()
-                    .zip(&index)
-                    .find_map(|(d, &i)| match d.choices[i].outcome {
-                        Outcome::Impossible(c) => Some(c),
-                        Outcome::Contribs(_) => None,
-                    });
-            let step = dims
-                .iter()
-                .zip(&index)
-                .find_map(|(d, &i)| d.steps[i].clone());
-            let result = match impossible {
-                Some(cause) => Err(cause),
-                None => {
-                    let contribs =
-                        fixed
-                            .iter()
-                            .chain(dims.iter().zip(&index).flat_map(|(d, &i)| {
-                                match &d.choices[i].outcome {
-                                    Outcome::Contribs(c) => c.as_slice(),
-                                    Outcome::Impossible(_) => &[],
-                                }
-                            }));
-                    resolve(contribs, ev, &mut causes, &mut diags, &mut overrides_noted)
-                }
-            };
-            match result {
-                Err(cause) => {
-                    causes.list[cause].dropped += 1;
-                    plan.dropped.push(Dropped {
-                        point,
-                        engine: ev.engine.clone(),
-                        version: ev.version.clone(),
-                        reason: causes.list[cause].reason.clone(),
-                    });
-                }
-                Ok(resolved) => {
-                    kept += 1;
-                    let experiment = build(engine, ev, study, resolved, step, point.clone());
-                    let key = experiment_key(&experiment);
-                    match dedup.get(&key) {
-                        Some(&i) => {
-                            // The same command from another point: keep where its
-                            // arguments came from (and what they overrode) there too.
-                            let existing = &mut plan.experiments[i];
-                            for (a, b) in existing.args.iter_mut().zip(experiment.args) {
-                                merge_places(&mut a.origins, b.origins);
-                                merge_places(&mut a.overrides, b.overrides);
-                            }
-                            for (a, b) in existing.yaml.iter_mut().zip(experiment.yaml) {
-                                merge_places(&mut a.origins, b.origins);
-                                merge_places(&mut a.overrides, b.overrides);
-                            }
-                            existing.sources.push(point);
-                        }
-                        None => {
-                            let mut experiment = experiment;
-                            experiment.id = short_hash(&key);
-                            dedup.insert(key, plan.experiments.len());
-                            plan.experiments.push(experiment);
-                        }
-                    }
-                }
+            if self.point(engine, ev, dims, &index, &fixed) {
+                kept += 1;
             }
-            // Next point: mixed-radix increment, last axis fastest.
             for d in (0..dims.len()).rev() {
                 index[d] += 1;
                 if index[d] < dims[d].choices.len() {
@@ -280,63 +261,144 @@ pub(crate) fn expand(checked: &Checked, for_plan: bool) -> Expansion {
                 index[d] = 0;
             }
         }
-        collapsed.push((label, kept, plan.experiments.len() - experiments_before));
+        self.plan.points += total;
+        self.totals.push(EngineTotals {
+            label,
+            points: total,
+            kept,
+            experiments: self.plan.experiments.len() - experiments_before,
+        });
+        Ok(())
     }
 
-    // Dropped points: one diagnostic per cause, with how many it dropped.
-    for cause in &causes.list {
-        if cause.dropped == 0 || cause.silent {
-            continue;
-        }
-        let of = plan
-            .dropped
-            .iter()
-            .filter(|d| format!("{} {}", d.engine, d.version) == cause.engine)
-            .count()
-            + collapsed
-                .iter()
-                .find(|(e, ..)| *e == cause.engine)
-                .map(|(_, kept, _)| *kept)
-                .unwrap_or(0);
-        diags.push(cause.diagnostic.clone().note_line(format!(
-            "{} of {of} point{} on {} dropped from the plan",
-            cause.dropped,
-            if of == 1 { "" } else { "s" },
-            cause.engine
-        )));
-    }
-    // Settings without effect: say how much collapsed.
-    for d in diags.iter_mut().filter(|d| d.code == "W0301") {
-        if let Some((engine, kept, experiments)) = collapsed
-            .iter()
-            .find(|(e, ..)| no_effect_engines.contains(e) && d.message.ends_with(e.as_str()))
-        {
-            if kept > experiments {
-                d.notes.push(format!(
-                    "on {engine}, {kept} points collapse into {experiments} experiment{}",
-                    if *experiments == 1 { "" } else { "s" }
-                ));
-            } else {
-                d.notes.push(format!(
-                    "nothing collapses on {engine}: the points differ in other settings"
-                ));
+    /// One point: dropped with its reason, or added to the plan (a new
+    /// experiment, or one more source point of an existing one). True when kept.
+    fn point(
+        &mut self,
+        engine: &Engine,
+        ev: &'static EngineVersion,
+        dims: &[Dim],
+        index: &[usize],
+        fixed: &[Contrib],
+    ) -> bool {
+        let chosen = || dims.iter().zip(index).map(|(d, &i)| (d, i));
+        let point = SourcePoint {
+            settings: chosen()
+                .map(|(d, i)| (d.name.clone(), d.choices[i].display.clone()))
+                .collect(),
+        };
+        let impossible = chosen().find_map(|(d, i)| match d.choices[i].outcome {
+            Outcome::Impossible(c) => Some(c),
+            Outcome::Contribs(_) => None,
+        });
+        let result = match impossible {
+            Some(cause) => Err(cause),
+            None => {
+                let contribs =
+                    fixed
+                        .iter()
+                        .chain(chosen().flat_map(|(d, i)| match &d.choices[i].outcome {
+                            Outcome::Contribs(c) => c.as_slice(),
+                            Outcome::Impossible(_) => &[],
+                        }));
+                resolve(
+                    contribs,
+                    ev,
+                    &mut self.causes,
+                    &mut self.diags,
+                    &mut self.noted,
+                )
+            }
+        };
+        let resolved = match result {
+            Ok(resolved) => resolved,
+            Err(cause) => {
+                self.causes.list[cause].dropped += 1;
+                self.plan.dropped.push(Dropped {
+                    point,
+                    engine: ev.engine.clone(),
+                    version: ev.version.clone(),
+                    reason: self.causes.list[cause].reason.clone(),
+                });
+                return false;
+            }
+        };
+        let step = chosen().find_map(|(d, i)| d.steps[i].clone());
+        let experiment = build(engine, ev, resolved, step, point.clone());
+        let key = experiment_key(&experiment);
+        match self.dedup.get(&key) {
+            Some(&i) => {
+                // The same command from another point: keep where its arguments
+                // came from (and what they overrode) there too.
+                let existing = &mut self.plan.experiments[i];
+                for (a, b) in existing.args.iter_mut().zip(experiment.args) {
+                    merge_places(&mut a.origins, b.origins);
+                    merge_places(&mut a.overrides, b.overrides);
+                }
+                for (a, b) in existing.yaml.iter_mut().zip(experiment.yaml) {
+                    merge_places(&mut a.origins, b.origins);
+                    merge_places(&mut a.overrides, b.overrides);
+                }
+                existing.sources.push(point);
+            }
+            None => {
+                let mut experiment = experiment;
+                experiment.id = short_hash(&key);
+                self.dedup.insert(key, self.plan.experiments.len());
+                self.plan.experiments.push(experiment);
             }
         }
+        true
     }
-    if plan.experiments.is_empty() && plan.points > 0 {
-        diags.push(Diagnostic::error(
-            "E0301",
-            format!(
-                "every one of the {} points was dropped: the plan is empty",
-                plan.points
-            ),
-        ));
-    }
-    plan.candidates = plan.experiments.len();
-    apply_search(study, &mut plan, &mut diags);
-    Expansion {
-        plan,
-        diagnostics: diags,
+
+    /// The diagnostics that need the whole expansion: how many points each cause
+    /// dropped, how much each setting without effect collapsed, an empty plan.
+    fn report(&mut self) {
+        let totals = |engine: &str| self.totals.iter().find(|t| t.label == engine);
+        for cause in &self.causes.list {
+            if cause.dropped == 0 || cause.silent {
+                continue;
+            }
+            let of = totals(&cause.engine).map(|t| t.points).unwrap_or(0);
+            self.diags.push(cause.diagnostic.clone().note_line(format!(
+                "{} of {of} point{} on {} dropped from the plan",
+                cause.dropped,
+                if of == 1 { "" } else { "s" },
+                cause.engine
+            )));
+        }
+        for d in self.diags.iter_mut().filter(|d| d.code == "W0301") {
+            let Some(t) = self
+                .totals
+                .iter()
+                .find(|t| d.message.ends_with(t.label.as_str()))
+            else {
+                continue;
+            };
+            d.notes.push(if t.kept > t.experiments {
+                format!(
+                    "on {}, {} points collapse into {} experiment{}",
+                    t.label,
+                    t.kept,
+                    t.experiments,
+                    if t.experiments == 1 { "" } else { "s" }
+                )
+            } else {
+                format!(
+                    "nothing collapses on {}: the points differ in other settings",
+                    t.label
+                )
+            });
+        }
+        if self.plan.experiments.is_empty() && self.plan.points > 0 {
+            self.diags.push(Diagnostic::error(
+                "E0301",
+                format!(
+                    "every one of the {} points was dropped: the plan is empty",
+                    self.plan.points
+                ),
+            ));
+        }
     }
 }
 
@@ -546,7 +608,6 @@ const MAX_POINTS: usize = 1_000_000;
 fn build(
     engine: &Engine,
     ev: &EngineVersion,
-    study: &Study,
     resolved: Vec<Entry>,
     quantize: Option<QuantizeStep>,
     point: SourcePoint,
@@ -628,7 +689,6 @@ fn build(
         .find(|a| a.flag.as_deref() == Some(port_identity.as_str()))
         .and_then(|a| a.values.first()?.parse().ok())
         .unwrap_or(ev.port);
-    let _ = study;
     Experiment {
         id: String::new(),
         engine: ev.engine.clone(),
