@@ -8,6 +8,8 @@ use crate::model::{
     Dropped, Experiment, LoadLevel, Origin, Plan, PlannedArg, QuantizeStep, SourcePoint,
     YamlSetting,
 };
+use crate::resolve::{resolve, Entry};
+use crate::search::apply_search;
 use crate::translate::{flag_target, Translator};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -476,125 +478,6 @@ fn fixed_contribs(engine: &Engine, ev: &EngineVersion, study: &Study) -> Vec<Con
     out
 }
 
-struct Entry {
-    target: Target,
-    origins: Vec<Origin>,
-    overrides: Vec<Origin>,
-    priority: u8,
-    alive: bool,
-}
-
-/// Puts a point's contributions together: agreeing settings merge, `args` win
-/// over derived flags (a note shows both), and derived settings that need one
-/// flag with different values make the point impossible.
-fn resolve<'c>(
-    contribs: impl Iterator<Item = &'c Contrib>,
-    ev: &EngineVersion,
-    causes: &mut Causes,
-    diags: &mut Vec<Diagnostic>,
-    noted: &mut HashSet<(Loc, Option<Loc>)>,
-) -> Result<Vec<Entry>, usize> {
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut by_identity: HashMap<String, usize> = HashMap::new();
-    for c in contribs {
-        let identity = c.target.identity();
-        let Some(&i) = by_identity.get(&identity) else {
-            by_identity.insert(identity, entries.len());
-            entries.push(Entry {
-                target: c.target.clone(),
-                origins: vec![c.origin.clone()],
-                overrides: vec![],
-                priority: c.priority,
-                alive: true,
-            });
-            continue;
-        };
-        let existing = &mut entries[i];
-        if existing.priority == c.priority && c.priority == PRIORITY_DERIVED {
-            if same_target(&existing.target, &c.target) {
-                existing.origins.push(c.origin.clone());
-                continue;
-            }
-            let first = &existing.origins[0];
-            let reason = format!(
-                "{} and {} need different values of one setting on {} (`{}` and `{}`)",
-                first.what,
-                c.origin.what,
-                ev.label(),
-                existing.target.describe(),
-                c.target.describe()
-            );
-            let mut d = Diagnostic::warning("E0301", reason.clone());
-            if let Some(l) = c.origin.loc {
-                d = d.primary(l, "this setting");
-            }
-            if let Some(l) = first.loc {
-                d = d.secondary(l, "conflicts with this one");
-            }
-            return Err(causes.add(&ev.label(), reason, d));
-        }
-        // The higher priority wins; the other is recorded as overridden.
-        let (winner, loser_origins, loser_target) = if c.priority >= existing.priority {
-            (c.clone(), existing.origins.clone(), existing.target.clone())
-        } else {
-            existing.overrides.push(c.origin.clone());
-            continue;
-        };
-        if let Some(wl) = winner.origin.loc {
-            let ll = loser_origins.first().and_then(|o| o.loc);
-            if noted.insert((wl, ll)) {
-                let mut d = Diagnostic::note(
-                    "N0302",
-                    format!(
-                        "{} overrides {} on {}",
-                        winner.origin.what,
-                        loser_origins[0].what,
-                        ev.label()
-                    ),
-                )
-                .primary(wl, format!("`{}` wins", winner.target.describe()));
-                if let Some(ll) = ll {
-                    d = d.secondary(ll, format!("would give `{}`", loser_target.describe()));
-                }
-                diags.push(d);
-            }
-        }
-        existing.alive = false;
-        by_identity.insert(winner.target.identity(), entries.len());
-        entries.push(Entry {
-            target: winner.target,
-            origins: vec![winner.origin],
-            overrides: loser_origins,
-            priority: winner.priority,
-            alive: true,
-        });
-    }
-    entries.retain(|e| e.alive && !matches!(e.target, Target::Omit { .. }));
-    Ok(entries)
-}
-
-fn same_target(a: &Target, b: &Target) -> bool {
-    match (a, b) {
-        (
-            Target::Flag {
-                flag: fa,
-                values: va,
-                ..
-            },
-            Target::Flag {
-                flag: fb,
-                values: vb,
-                ..
-            },
-        ) => fa == fb && va == vb,
-        (Target::Yaml { key: ka, value: va }, Target::Yaml { key: kb, value: vb }) => {
-            ka == kb && va == vb
-        }
-        (Target::Omit { .. }, Target::Omit { .. }) => true,
-        _ => false,
-    }
-}
-
 /// The YAML options file's path on the command line, relative to where the
 /// experiment runs (the artifacts write it there).
 pub const YAML_FILE: &str = "engine-options.yaml";
@@ -808,81 +691,5 @@ fn load_levels(study: &Study) -> Vec<LoadLevel> {
             });
         }
     }
-    out
-}
-
-/// Spec §5 step 5: grid keeps every experiment (within `max-experiments`);
-/// random draws `samples` of them with the seed.
-fn apply_search(study: &Study, plan: &mut Plan, diags: &mut Vec<Diagnostic>) {
-    let Some(search) = &study.search else {
-        return;
-    };
-    let n = plan.experiments.len();
-    match search.strategy.value.as_str() {
-        "random" => {
-            let samples = search.samples.as_ref().map(|s| s.value.max(0) as usize);
-            let Some(samples) = samples else { return };
-            if samples >= n {
-                return;
-            }
-            let seed = search.seed.as_ref().map(|s| s.value).unwrap_or(0);
-            let chosen = sample(n, samples, seed as u64);
-            let mut keep = vec![false; n];
-            for i in chosen {
-                keep[i] = true;
-            }
-            let mut i = 0;
-            plan.experiments.retain(|_| {
-                i += 1;
-                keep[i - 1]
-            });
-        }
-        _ => {
-            if let Some(max) = &search.max_experiments {
-                if n as i64 > max.value {
-                    diags.push(
-                        Diagnostic::error(
-                            "E0307",
-                            format!(
-                                "the plan has {n} experiments, more than `max-experiments = {}`",
-                                max.value
-                            ),
-                        )
-                        .primary(max.loc, "the budget")
-                        .help(format!(
-                            "narrow the sweep, raise the budget, or sample it: `search random {{ samples = {}; seed = 1 }}`",
-                            max.value
-                        )),
-                    );
-                }
-            }
-        }
-    }
-    if let Some(max) = &search.max_experiments {
-        if search.strategy.value == "random" && plan.experiments.len() as i64 > max.value {
-            plan.experiments.truncate(max.value.max(0) as usize);
-        }
-    }
-}
-
-/// `k` distinct indices of `0..n` drawn with SplitMix64 from `seed` (a partial
-/// Fisher–Yates shuffle). Written out here rather than taken from `rand` so that
-/// a seed gives the same sample in every release.
-pub(crate) fn sample(n: usize, k: usize, seed: u64) -> Vec<usize> {
-    let mut state = seed;
-    let mut next = || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
-    let mut idx: Vec<usize> = (0..n).collect();
-    for i in 0..k.min(n) {
-        let j = i + (next() % (n - i) as u64) as usize;
-        idx.swap(i, j);
-    }
-    let mut out = idx[..k.min(n)].to_vec();
-    out.sort_unstable();
     out
 }

@@ -13,6 +13,8 @@ mod expand;
 mod flags;
 pub mod json;
 pub mod model;
+mod resolve;
+mod search;
 pub mod text;
 mod translate;
 
