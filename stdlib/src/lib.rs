@@ -18,6 +18,40 @@ use std::sync::OnceLock;
 
 static ENGINES_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/engines");
 
+/// The four quantization fields of the language and their values (spec §3.5),
+/// `auto` first. The checker accepts these; every engine version's mappings
+/// must have a row for each non-`auto` value.
+pub const QUANT_FIELDS: &[(&str, &[&str])] = &[
+    (
+        "gemm",
+        &["auto", "float16", "bfloat16", "float32", "fp8", "int8"],
+    ),
+    (
+        "kv-cache",
+        &[
+            "auto", "float16", "bfloat16", "fp8", "fp8_e5m2", "fp8_e4m3", "int8", "int4", "nvfp4",
+        ],
+    ),
+    (
+        "attention",
+        &[
+            "auto",
+            "float16",
+            "bfloat16",
+            "fp8",
+            "fp8_e5m2",
+            "fp8_e4m3",
+            "fp8_block",
+        ],
+    ),
+    (
+        "moe",
+        &[
+            "auto", "float16", "bfloat16", "fp8", "w4afp8", "mxfp4", "int8",
+        ],
+    ),
+];
+
 /// Modules importable as `import "std/NAME"`: (import path, file name, source text).
 const STD_MODULES: &[(&str, &str, &str)] = &[(
     "std/presets",
@@ -256,30 +290,6 @@ pub fn version_key(v: &str) -> Vec<u64> {
 mod tests {
     use super::*;
 
-    const QUANT_VALUES: &[(&str, &[&str])] = &[
-        ("gemm", &["float16", "bfloat16", "float32", "fp8", "int8"]),
-        (
-            "kv-cache",
-            &[
-                "float16", "bfloat16", "fp8", "fp8_e5m2", "fp8_e4m3", "int8", "int4", "nvfp4",
-            ],
-        ),
-        (
-            "attention",
-            &[
-                "float16",
-                "bfloat16",
-                "fp8",
-                "fp8_e5m2",
-                "fp8_e4m3",
-                "fp8_block",
-            ],
-        ),
-        (
-            "moe",
-            &["float16", "bfloat16", "fp8", "w4afp8", "mxfp4", "int8"],
-        ),
-    ];
     const AXES: &[&str] = &[
         "tp",
         "pp",
@@ -355,8 +365,8 @@ mod tests {
                     );
                 }
             }
-            for (field, values) in QUANT_VALUES {
-                for value in *values {
+            for (field, values) in QUANT_FIELDS {
+                for value in values.iter().filter(|v| **v != "auto") {
                     let row = ev
                         .quant_row(field, value)
                         .unwrap_or_else(|| panic!("{}: no row for {field} = {value}", ev.file));

@@ -10,6 +10,7 @@ use crate::study::*;
 use crate::value::{coerce, Mismatch, Ty};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use tune_stdlib::QUANT_FIELDS;
 use tune_syntax::suggest::did_you_mean;
 use tune_syntax::{Entry, Expr, ExprKind, Ident, Record, SloEntry, Span, Statement, StatementKind};
 
@@ -72,36 +73,6 @@ pub(crate) struct Checker<'a> {
     failed_imports: HashSet<ScopeId>,
 }
 
-const QUANT_FIELDS: &[(&str, &[&str])] = &[
-    (
-        "gemm",
-        &["auto", "float16", "bfloat16", "float32", "fp8", "int8"],
-    ),
-    (
-        "kv-cache",
-        &[
-            "auto", "float16", "bfloat16", "fp8", "fp8_e5m2", "fp8_e4m3", "int8", "int4", "nvfp4",
-        ],
-    ),
-    (
-        "attention",
-        &[
-            "auto",
-            "float16",
-            "bfloat16",
-            "fp8",
-            "fp8_e5m2",
-            "fp8_e4m3",
-            "fp8_block",
-        ],
-    ),
-    (
-        "moe",
-        &[
-            "auto", "float16", "bfloat16", "fp8", "w4afp8", "mxfp4", "int8",
-        ],
-    ),
-];
 const WEIGHT_FORMATS: &[&str] = &["fp8", "int8", "int4", "fp4", "mxfp4", "nvfp4"];
 const ACTIVATION_FORMATS: &[&str] = &["fp8", "int8", "fp16", "bf16"];
 const MODEL_QUANT: &[&str] = &[

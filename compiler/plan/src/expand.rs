@@ -502,6 +502,8 @@ fn build(
         .unwrap_or_else(|| ev.entrypoint.clone());
     let mut args = Vec::new();
     let mut yaml = Vec::new();
+    // Looked up once, and only when a quantize step replaces the model.
+    let model_id = quantize.as_ref().map(|_| model_identity(ev));
     for e in resolved {
         // The revision names a version of the hub checkpoint: with a quantize
         // step it belongs to that step, not to the exported local checkpoint.
@@ -515,8 +517,8 @@ fn build(
                 identity,
             } => {
                 // With a quantize step, the engine serves the exported checkpoint.
-                if identity == "model" || Some(&identity) == model_identity(ev).as_ref() {
-                    if let Some(step) = &quantize {
+                if let (Some(step), Some(model)) = (&quantize, &model_id) {
+                    if identity == "model" || Some(&identity) == model.as_ref() {
                         values = vec![step.output.clone()];
                     }
                 }

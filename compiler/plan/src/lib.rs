@@ -24,7 +24,7 @@ pub use model::{
     YamlSetting,
 };
 
-use tune_check::{Checked, Severity};
+use tune_check::Checked;
 
 /// Adds the engine checks to a check: `tune check` runs them, so that every
 /// diagnostic the plan would give is seen without planning.
@@ -61,9 +61,4 @@ fn finish(checked: &mut Checked, diagnostics: Vec<tune_check::Diagnostic>) {
     if strict {
         checked.deny_warnings();
     }
-}
-
-/// True when a check found errors (after `--deny warnings` or `strict`).
-pub fn failed(checked: &Checked) -> bool {
-    checked.count(Severity::Error) > 0
 }
